@@ -1,0 +1,8 @@
+import { defineConfig } from "drizzle-kit";
+
+export default defineConfig({
+  dialect: "sqlite",
+  // One file per area; add a new area here and in src/store/schema/index.ts.
+  schema: ["./src/store/schema/tracking.ts"],
+  out: "./migrations",
+});

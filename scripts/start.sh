@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Local server: applies D1 migrations to the local database, then serves on 127.0.0.1:8787.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/env.sh
+npx wrangler d1 migrations apply DB --local
+exec npx wrangler dev --ip 127.0.0.1 --port "${PORT:-8787}" "$@"

@@ -1,0 +1,4 @@
+import { buildApp } from "./app";
+import { routes } from "./routes";
+
+export default buildApp(routes);

@@ -1,0 +1,58 @@
+import type { Context } from "hono";
+import { invalidParameter } from "./errors";
+import type { Message } from "./message";
+
+/**
+ * Reads a request message the way MLflow's server does: GET from the query string
+ * (repeated keys for repeated fields), otherwise from a JSON body; POST and PUT must
+ * declare `application/json`.
+ *
+ * @example
+ * const req = await decode(c, GetRun);
+ */
+export async function decode<M extends Message<any, any>>(c: Context, msg: M): Promise<ReturnType<M["parse"]>> {
+  const url = new URL(c.req.url);
+  const raw = c.req.method === "GET" && url.search.length > 1 ? fromQuery(url.searchParams, msg) : await fromBody(c);
+  return msg.parse(raw) as ReturnType<M["parse"]>;
+}
+
+function fromQuery(params: URLSearchParams, msg: Message<any, any>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(msg.shape)) {
+    if (!params.has(key)) continue;
+    out[key] = msg.repeated.has(key) ? params.getAll(key) : params.get(key);
+  }
+  return out;
+}
+
+async function fromBody(c: Context): Promise<Record<string, unknown>> {
+  const method = c.req.method;
+  if (method === "POST" || method === "PUT") checkContentType(c.req.header("Content-Type"));
+  const text = await c.req.text();
+  if (text.trim() === "") return {};
+  let value = parseOrUndefined(text);
+  // Legacy clients double-encode: a JSON string holding the JSON object.
+  if (typeof value === "string") value = parseOrUndefined(value);
+  // MLflow treats an unparseable body as empty; a JSON `null` as a bad request.
+  if (value === undefined) return {};
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw invalidParameter("Invalid request body: expected a JSON object.");
+  }
+  return value as Record<string, unknown>;
+}
+
+function parseOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function checkContentType(header: string | undefined): void {
+  if (!header) throw invalidParameter("Bad Request. Content-Type header is missing.");
+  const media = header.split(";")[0].trim().toLowerCase();
+  if (media !== "application/json") {
+    throw invalidParameter(`Bad Request. Content-Type must be one of ['application/json'], got '${media}'.`);
+  }
+}

@@ -1,0 +1,6 @@
+import type { Route } from "./route";
+import { experimentRoutes } from "./experiments";
+import { serviceRoutes } from "./service";
+
+/** The route table: every operation the Worker answers. */
+export const routes: Route[] = [...serviceRoutes, ...experimentRoutes];

@@ -1,0 +1,49 @@
+import type { Context } from "hono";
+import type { Env } from "../env";
+import type { Database, RoundTrips } from "../store/db";
+
+export type AppEnv = { Bindings: Env; Variables: { db: Database; trips: RoundTrips } };
+export type AppContext = Context<AppEnv>;
+
+export type Method = "GET" | "POST" | "PATCH" | "DELETE" | "PUT";
+
+/** MLflow's permission levels, weakest first (NO_PERMISSIONS is the absence of one). */
+export type Level = "READ" | "EDIT" | "MANAGE";
+
+/** Where a request names the experiment it touches. */
+export type ExperimentLocator = "experiment_id" | "run_id" | "artifact_path" | "model_id" | "trace_id";
+
+/**
+ * What a caller needs to use a route, declared once beside it. The authentication
+ * middleware enforces it and the permission matrix test is generated from it.
+ * - "public": no credential (health checks)
+ * - "user": any authenticated caller; list/search results are filtered to what they can read
+ * - "admin": administrators only
+ */
+export type Access =
+  | "public"
+  | "user"
+  | "admin"
+  | { experiment: Level; from: ExperimentLocator }
+  | { registeredModel: Level; from: "name" };
+
+/**
+ * One operation of the API. `path` is relative to `/api/<api>.0` and mounted under
+ * `/ajax-api/<api>.0` too; with `api: null` it is an absolute path.
+ *
+ * @example
+ * { method: "GET", api: 2, path: "/mlflow/runs/get", access: { experiment: "READ", from: "run_id" }, handler: getRun }
+ */
+export interface Route {
+  method: Method;
+  api: 2 | 3 | null;
+  path: string;
+  access: Access;
+  handler: (c: AppContext) => Promise<Response> | Response;
+}
+
+/** Every URL a route answers on. */
+export function mountPaths(route: Route): string[] {
+  if (route.api === null) return [route.path];
+  return [`/api/${route.api}.0${route.path}`, `/ajax-api/${route.api}.0${route.path}`];
+}

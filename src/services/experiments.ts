@@ -1,0 +1,127 @@
+import { alreadyExists, invalidParameter, notFound } from "../protocol/errors";
+import type { Experiment } from "../protocol/experiments";
+import type { Database } from "../store/db";
+import * as store from "../store/experiments";
+import { LIMITS, validateKey } from "./validation";
+
+/** Experiment ids are decimal integers on the wire; anything else is a bad id, not a miss. */
+export function parseExperimentId(id: string): number {
+  if (!/^\d+$/.test(id)) {
+    throw invalidParameter(`Invalid experiment ID '${id}'. Experiment ID must be a valid integer.`);
+  }
+  return Number(id);
+}
+
+export async function getExperiment(db: Database, id: string): Promise<Experiment> {
+  const exp = await store.findExperiment(db, { id: parseExperimentId(id) });
+  if (!exp) throw notFound(`No Experiment with id=${id} exists`);
+  return exp;
+}
+
+export async function getExperimentByName(db: Database, name: string): Promise<Experiment> {
+  const exp = await store.findExperiment(db, { name });
+  if (!exp) throw notFound(`Could not find experiment with name '${name}'`);
+  return exp;
+}
+
+/** The experiment, which must be active for anything to be written under it. */
+export async function getActiveExperiment(db: Database, id: string): Promise<Experiment> {
+  const exp = await getExperiment(db, id);
+  if (exp.lifecycleStage !== "active") {
+    throw invalidParameter(`The experiment ${id} must be in the 'active' state. Current state is ${exp.lifecycleStage}.`);
+  }
+  return exp;
+}
+
+export async function createExperiment(
+  db: Database,
+  req: { name: string; artifact_location?: string; tags?: { key?: string; value?: string }[] },
+  now = Date.now(),
+): Promise<string> {
+  validateExperimentName(req.name);
+  if (req.artifact_location) validateArtifactLocation(req.artifact_location);
+  const tags = (req.tags ?? []).map((t) => ({ key: validateKey("tag", t.key), value: validateTagValue(t.value) }));
+  try {
+    const id = await store.insertExperiment(db, { name: req.name, artifactLocation: req.artifact_location, now, tags });
+    return String(id);
+  } catch (err) {
+    if (isUniqueViolation(err, "experiments.name")) throw alreadyExists(`Experiment(name=${req.name}) already exists.`);
+    throw err;
+  }
+}
+
+export async function renameExperiment(db: Database, id: string, newName: string) {
+  const exp = await getExperiment(db, id);
+  if (exp.lifecycleStage !== "active") {
+    throw invalidParameter("Cannot rename a non-active experiment.");
+  }
+  validateExperimentName(newName);
+  try {
+    await store.renameExperiment(db, exp.experimentId, newName, Date.now());
+  } catch (err) {
+    if (isUniqueViolation(err, "experiments.name")) throw alreadyExists(`Experiment(name=${newName}) already exists.`);
+    throw err;
+  }
+}
+
+export async function deleteExperiment(db: Database, id: string) {
+  const exp = await getExperiment(db, id);
+  if (exp.lifecycleStage === "deleted") {
+    throw invalidParameter(`The experiment ${id} must be in the 'active' state. Current state is deleted.`);
+  }
+  await store.setExperimentLifecycle(db, exp.experimentId, "deleted", Date.now());
+}
+
+export async function restoreExperiment(db: Database, id: string) {
+  const exp = await getExperiment(db, id);
+  if (exp.lifecycleStage !== "deleted") {
+    throw invalidParameter(`The experiment ${id} must be in the 'deleted' state. Current state is ${exp.lifecycleStage}.`);
+  }
+  await store.setExperimentLifecycle(db, exp.experimentId, "active", Date.now());
+}
+
+export async function setExperimentTag(db: Database, id: string, key: string, value: string | undefined) {
+  validateKey("tag", key);
+  const exp = await getActiveExperiment(db, id);
+  await store.upsertExperimentTag(db, exp.experimentId, key, validateTagValue(value));
+}
+
+export async function deleteExperimentTag(db: Database, id: string, key: string) {
+  const exp = await getActiveExperiment(db, id);
+  if (!(await store.deleteExperimentTag(db, exp.experimentId, key))) {
+    throw notFound(`No tag with name: ${key} in experiment with id ${id}`);
+  }
+}
+
+function validateExperimentName(name: string) {
+  if (name.length > LIMITS.experimentName) {
+    throw invalidParameter(`Experiment name '${name.slice(0, 20)}...' had length ${name.length}, which exceeded length limit of ${LIMITS.experimentName}`);
+  }
+}
+
+function validateArtifactLocation(location: string) {
+  if (location.startsWith("runs:")) {
+    throw invalidParameter(`Artifact location cannot be a runs:/ URI. Given: '${location}'`);
+  }
+  if (location.length > LIMITS.artifactLocation) {
+    throw invalidParameter(`Invalid artifact path length. The length of the artifact path cannot be greater than ${LIMITS.artifactLocation} characters.`);
+  }
+  if (/[#?;]/.test(location)) {
+    throw invalidParameter(`'artifact_location' URL can't include fragments or params. Given: '${location}'`);
+  }
+}
+
+function validateTagValue(value: string | undefined): string {
+  const v = value ?? "";
+  if (v.length > LIMITS.experimentTagValue) {
+    throw invalidParameter(`Tag value '${v.slice(0, 20)}...' had length ${v.length}, which exceeded length limit of ${LIMITS.experimentTagValue}`);
+  }
+  return v;
+}
+
+/** D1 reports constraint failures as errors whose message names the column. */
+export function isUniqueViolation(err: unknown, column: string): boolean {
+  const text = err instanceof Error ? `${err.message} ${String((err as { cause?: unknown }).cause ?? "")}` : String(err);
+  return text.includes("UNIQUE constraint failed") && text.includes(column);
+}
+
