@@ -1,2 +1,4 @@
 /** All tables, one file per area; drizzle.config.ts lists the same files. */
 export * from "./tracking";
+export * from "./logged-models";
+export * from "./traces";
