@@ -1,6 +1,8 @@
 import type { Route } from "./route";
 import { experimentRoutes } from "./experiments";
+import { runLoggingRoutes } from "./run-logging";
+import { runRoutes } from "./runs";
 import { serviceRoutes } from "./service";
 
 /** The route table: every operation the Worker answers. */
-export const routes: Route[] = [...serviceRoutes, ...experimentRoutes];
+export const routes: Route[] = [...serviceRoutes, ...experimentRoutes, ...runRoutes, ...runLoggingRoutes];

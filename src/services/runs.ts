@@ -1,0 +1,112 @@
+import { invalidParameter, notFound } from "../protocol/errors";
+import { missingParameter } from "../protocol/message";
+import type { KeyValue, Run, RunInfo } from "../protocol/runs";
+import type { RunStatus } from "../protocol/fields";
+import type { Database } from "../store/db";
+import * as store from "../store/runs";
+import { getActiveExperiment } from "./experiments";
+import { generateRunName } from "./run-names";
+import { LIMITS, truncate, validateKey } from "./validation";
+
+export const RUN_NAME_TAG = "mlflow.runName";
+
+/** The run id of a request: `run_id`, else the deprecated `run_uuid`. */
+export function runIdOf(req: { run_id?: string; run_uuid?: string }): string {
+  const id = req.run_id || req.run_uuid;
+  if (!id) throw missingParameter("run_id");
+  return id;
+}
+
+export async function getRun(db: Database, runId: string): Promise<Run> {
+  const [run] = await store.loadRuns(db, [runId]);
+  if (!run) throw runNotFound(runId);
+  return run;
+}
+
+export async function getRunInfo(db: Database, runId: string): Promise<RunInfo> {
+  const info = await store.findRunInfo(db, runId);
+  if (!info) throw runNotFound(runId);
+  return info;
+}
+
+export async function getActiveRunInfo(db: Database, runId: string): Promise<RunInfo> {
+  const info = await getRunInfo(db, runId);
+  assertActive(runId, info.lifecycleStage);
+  return info;
+}
+
+export function assertActive(runId: string, lifecycleStage: string | undefined) {
+  if (lifecycleStage === undefined) throw runNotFound(runId);
+  if (lifecycleStage !== "active") {
+    throw invalidParameter(`The run ${runId} must be in the 'active' state. Current state is ${lifecycleStage}.`);
+  }
+}
+
+export const runNotFound = (runId: string) => notFound(`Run with id=${runId} not found`);
+
+/**
+ * Creates a run in an active experiment. Its name comes from `run_name`, else the
+ * `mlflow.runName` tag, else is generated; the tag always ends up holding it.
+ */
+export async function createRun(
+  db: Database,
+  req: { experiment_id?: string; user_id?: string; run_name?: string; start_time?: number; tags?: { key?: string; value?: string }[] },
+): Promise<Run> {
+  const tags = (req.tags ?? []).map((t) => runTag(t.key, t.value));
+  const nameTag = tags.find((t) => t.key === RUN_NAME_TAG)?.value;
+  if (req.run_name && nameTag !== undefined && req.run_name !== nameTag) {
+    throw invalidParameter(
+      `Both 'run_name' argument and 'mlflow.runName' tag are specified, but with different values (run_name='${req.run_name}', mlflow.runName='${nameTag}').`,
+    );
+  }
+  const name = req.run_name || nameTag || generateRunName();
+  if (nameTag === undefined) tags.push({ key: RUN_NAME_TAG, value: name });
+  const experiment = await getActiveExperiment(db, req.experiment_id || "0");
+  const runId = crypto.randomUUID().replaceAll("-", "");
+  const info: RunInfo = {
+    runId,
+    experimentId: experiment.experimentId,
+    name,
+    userId: req.user_id ?? "",
+    status: "RUNNING",
+    startTime: req.start_time ?? Date.now(),
+    endTime: null,
+    artifactUri: `${experiment.artifactLocation}/${runId}/artifacts`,
+    lifecycleStage: "active",
+  };
+  await store.insertRun(db, info, dedupeLastWins(tags));
+  return { info, metrics: [], params: [], tags: dedupeLastWins(tags), datasetInputs: [], modelInputs: [], modelOutputs: [] };
+}
+
+export async function updateRun(
+  db: Database,
+  runId: string,
+  req: { status?: RunStatus; end_time?: number; run_name?: string },
+): Promise<RunInfo> {
+  await getActiveRunInfo(db, runId);
+  return store.updateRun(db, runId, { status: req.status, endTime: req.end_time, name: req.run_name || undefined });
+}
+
+export async function deleteRun(db: Database, runId: string) {
+  await getRunInfo(db, runId);
+  await store.setRunLifecycle(db, runId, "deleted", Date.now());
+}
+
+export async function restoreRun(db: Database, runId: string) {
+  await getRunInfo(db, runId);
+  await store.setRunLifecycle(db, runId, "active", Date.now());
+}
+
+/** A validated run tag; long values are truncated as MLflow does by default. */
+export function runTag(key: string | undefined, value: string | undefined): KeyValue {
+  return { key: validateKey("tag", key), value: truncate(value ?? "", LIMITS.runTagValue) };
+}
+
+function dedupeLastWins(tags: KeyValue[]): KeyValue[] {
+  const byKey = new Map<string, string>();
+  for (const t of tags) {
+    byKey.delete(t.key);
+    byKey.set(t.key, t.value);
+  }
+  return [...byKey].map(([key, value]) => ({ key, value }));
+}

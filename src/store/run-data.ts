@@ -1,0 +1,120 @@
+import { sql, type SQL } from "drizzle-orm";
+import type { KeyValue } from "../protocol/runs";
+import { batchable, type Database } from "./db";
+
+/** A metric point as stored: NaN as a flag, infinities already clamped by the service. */
+export interface MetricPoint {
+  key: string;
+  value: number;
+  isNan: boolean;
+  timestamp: number;
+  step: number;
+  modelId?: string;
+  datasetName?: string;
+  datasetDigest?: string;
+}
+
+export interface RunDataWrite {
+  params: KeyValue[];
+  metrics: MetricPoint[];
+  tags: KeyValue[];
+  /** New run name when the tags set `mlflow.runName`. */
+  rename?: string;
+}
+
+export interface RunDataOutcome {
+  /** The run's lifecycle stage, or undefined when there is no such run. */
+  lifecycleStage?: string;
+  /** Params already logged with another value; when non-empty nothing was written. */
+  paramConflicts: { key: string; oldValue: string; newValue: string }[];
+}
+
+/**
+ * Writes params, metrics (history and latest values) and tags in ONE atomic D1 batch.
+ * Every write is guarded by "the run exists, is active and no param would change", and
+ * the batch's first statements read exactly those facts, so a refused request writes
+ * nothing and the whole request costs one round trip. Rows travel as JSON arrays
+ * through `json_each`, whatever their number.
+ */
+export async function writeRunData(db: Database, runId: string, data: RunDataWrite): Promise<RunDataOutcome> {
+  const paramsJson = JSON.stringify(data.params.map((p) => [p.key, p.value]));
+  const guard = sql`EXISTS (SELECT 1 FROM runs WHERE run_id = ${runId} AND lifecycle_stage = 'active')
+    AND NOT EXISTS (${conflictingParams(runId, paramsJson)})`;
+  const raw = (q: SQL) => batchable(db, db.run(q));
+  const writes = [];
+  if (data.metrics.length) writes.push(...metricWrites(runId, data.metrics, guard).map(raw));
+  if (data.tags.length) writes.push(raw(tagWrite(runId, data.tags, guard)));
+  if (data.rename !== undefined) {
+    writes.push(raw(sql`UPDATE runs SET name = ${data.rename} WHERE run_id = ${runId} AND ${guard}`));
+  }
+  if (data.params.length) {
+    writes.push(
+      raw(sql`INSERT INTO params (run_id, key, value)
+              SELECT ${runId}, j.value ->> '$[0]', j.value ->> '$[1]' FROM json_each(${paramsJson}) j WHERE ${guard}
+              ON CONFLICT (run_id, key) DO NOTHING`),
+    );
+  }
+  const [run, conflicts] = await db.batch([
+    batchable(db, db.all<{ lifecycle_stage: string }>(sql`SELECT lifecycle_stage FROM runs WHERE run_id = ${runId}`)),
+    batchable(db, db.all<{ key: string; old_value: string; new_value: string }>(conflictingParams(runId, paramsJson))),
+    ...writes,
+  ]);
+  return {
+    lifecycleStage: run[0]?.lifecycle_stage,
+    paramConflicts: conflicts.map((c) => ({ key: c.key, oldValue: c.old_value, newValue: c.new_value })),
+  };
+}
+
+function conflictingParams(runId: string, paramsJson: string): SQL {
+  return sql`SELECT p.key AS key, p.value AS old_value, j.value ->> '$[1]' AS new_value
+    FROM json_each(${paramsJson}) j JOIN params p ON p.run_id = ${runId} AND p.key = j.value ->> '$[0]'
+    WHERE p.value <> j.value ->> '$[1]'`;
+}
+
+/**
+ * History rows (duplicates ignored through the primary key) and the latest value per
+ * key, which moves only forward in (step, timestamp, value) order.
+ */
+function metricWrites(runId: string, metrics: MetricPoint[], guard: SQL): SQL[] {
+  const rows = JSON.stringify(
+    metrics.map((m) => [m.key, m.value, m.isNan ? 1 : 0, m.timestamp, m.step, m.modelId ?? null, m.datasetName ?? null, m.datasetDigest ?? null]),
+  );
+  return [
+    sql`INSERT OR IGNORE INTO metrics (run_id, key, value, is_nan, timestamp, step, model_id, dataset_name, dataset_digest)
+        SELECT ${runId}, j.value ->> '$[0]', j.value ->> '$[1]', j.value ->> '$[2]', j.value ->> '$[3]', j.value ->> '$[4]',
+               j.value ->> '$[5]', j.value ->> '$[6]', j.value ->> '$[7]'
+        FROM json_each(${rows}) j WHERE ${guard}`,
+    sql`INSERT INTO latest_metrics (run_id, key, value, is_nan, timestamp, step)
+        SELECT ${runId}, key, value, is_nan, timestamp, step FROM (
+          SELECT j.value ->> '$[0]' AS key, j.value ->> '$[1]' AS value, j.value ->> '$[2]' AS is_nan,
+                 j.value ->> '$[3]' AS timestamp, j.value ->> '$[4]' AS step,
+                 ROW_NUMBER() OVER (PARTITION BY j.value ->> '$[0]'
+                   ORDER BY j.value ->> '$[4]' DESC, j.value ->> '$[3]' DESC, j.value ->> '$[1]' DESC) AS rank
+          FROM json_each(${rows}) j)
+        WHERE rank = 1 AND ${guard}
+        ON CONFLICT (run_id, key) DO UPDATE SET
+          value = excluded.value, is_nan = excluded.is_nan, timestamp = excluded.timestamp, step = excluded.step
+        WHERE (excluded.step, excluded.timestamp, excluded.value) >= (latest_metrics.step, latest_metrics.timestamp, latest_metrics.value)`,
+  ];
+}
+
+/** Tags upsert; within one request the last value of a key wins. */
+function tagWrite(runId: string, tags: KeyValue[], guard: SQL): SQL {
+  const rows = JSON.stringify(tags.map((t) => [t.key, t.value]));
+  return sql`INSERT INTO run_tags (run_id, key, value)
+    SELECT ${runId}, j.value ->> '$[0]', j.value ->> '$[1]' FROM json_each(${rows}) j WHERE ${guard}
+    ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value`;
+}
+
+/** Deletes a tag of an active run; returns the run's lifecycle and whether the tag existed. */
+export async function deleteRunTag(db: Database, runId: string, key: string) {
+  const [run, deleted] = await db.batch([
+    batchable(db, db.all<{ lifecycle_stage: string }>(sql`SELECT lifecycle_stage FROM runs WHERE run_id = ${runId}`)),
+    batchable(
+      db,
+      db.all<{ key: string }>(sql`DELETE FROM run_tags WHERE run_id = ${runId} AND key = ${key}
+        AND EXISTS (SELECT 1 FROM runs WHERE run_id = ${runId} AND lifecycle_stage = 'active') RETURNING key`),
+    ),
+  ]);
+  return { lifecycleStage: run[0]?.lifecycle_stage, existed: deleted.length > 0 };
+}

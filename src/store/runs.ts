@@ -1,0 +1,131 @@
+import { eq, sql } from "drizzle-orm";
+import type { DatasetInput, KeyValue, Metric, Run, RunInfo } from "../protocol/runs";
+import { batchable, type Database } from "./db";
+import { inJson } from "./sql";
+import { datasets, inputTags, latestMetrics, params, runInputs, runOutputs, runs, runTags } from "./schema/index";
+
+const infoColumns = {
+  runId: runs.runId,
+  experimentId: runs.experimentId,
+  name: runs.name,
+  userId: runs.userId,
+  status: runs.status,
+  startTime: runs.startTime,
+  endTime: runs.endTime,
+  artifactUri: runs.artifactUri,
+  lifecycleStage: runs.lifecycleStage,
+};
+
+export async function findRunInfo(db: Database, runId: string): Promise<RunInfo | undefined> {
+  const rows = await db.select(infoColumns).from(runs).where(eq(runs.runId, runId));
+  return rows[0];
+}
+
+/**
+ * Loads whole runs (info, latest metrics, params, tags, inputs, outputs) in one D1
+ * batch, returned in the order of `runIds`. Lists keep insertion order, as MLflow's do.
+ */
+export async function loadRuns(db: Database, runIds: readonly string[]): Promise<Run[]> {
+  if (runIds.length === 0) return [];
+  const [infos, metricRows, paramRows, tagRows, inputRows, inputTagRows, outputRows] = await db.batch([
+    db.select(infoColumns).from(runs).where(inJson(runs.runId, runIds)),
+    db
+      .select({ runId: latestMetrics.runId, key: latestMetrics.key, value: latestMetrics.value, isNan: latestMetrics.isNan, timestamp: latestMetrics.timestamp, step: latestMetrics.step })
+      .from(latestMetrics)
+      .where(inJson(latestMetrics.runId, runIds))
+      .orderBy(sql`${latestMetrics}.rowid`),
+    db.select().from(params).where(inJson(params.runId, runIds)).orderBy(sql`${params}.rowid`),
+    db.select().from(runTags).where(inJson(runTags.runId, runIds)).orderBy(sql`${runTags}.rowid`),
+    db
+      .select({ runId: runInputs.runId, inputId: runInputs.inputId, sourceType: runInputs.sourceType, sourceId: runInputs.sourceId, dataset: datasets })
+      .from(runInputs)
+      .leftJoin(datasets, eq(datasets.datasetId, runInputs.sourceId))
+      .where(inJson(runInputs.runId, runIds))
+      .orderBy(runInputs.position),
+    db
+      .select({ inputId: inputTags.inputId, key: inputTags.name, value: inputTags.value })
+      .from(inputTags)
+      .innerJoin(runInputs, eq(runInputs.inputId, inputTags.inputId))
+      .where(inJson(runInputs.runId, runIds))
+      .orderBy(inputTags.inputId, inputTags.name),
+    db.select().from(runOutputs).where(inJson(runOutputs.runId, runIds)).orderBy(sql`${runOutputs}.rowid`),
+  ]);
+
+  const byRun = new Map<string, Run>();
+  for (const info of infos) {
+    byRun.set(info.runId, { info, metrics: [], params: [], tags: [], datasetInputs: [], modelInputs: [], modelOutputs: [] });
+  }
+  for (const m of metricRows) byRun.get(m.runId)?.metrics.push(toMetric(m));
+  for (const p of paramRows) byRun.get(p.runId)?.params.push({ key: p.key, value: p.value });
+  for (const t of tagRows) byRun.get(t.runId)?.tags.push({ key: t.key, value: t.value });
+  const tagsByInput = groupBy(inputTagRows, (t) => t.inputId);
+  for (const i of inputRows) {
+    const run = byRun.get(i.runId);
+    if (!run) continue;
+    if (i.sourceType === "MODEL") run.modelInputs.push(i.sourceId);
+    else if (i.dataset) run.datasetInputs.push(toDatasetInput(i.dataset, tagsByInput.get(i.inputId) ?? []));
+  }
+  for (const o of outputRows) byRun.get(o.runId)?.modelOutputs.push({ modelId: o.modelId, step: o.step });
+  return runIds.flatMap((id) => byRun.get(id) ?? []);
+}
+
+/** Stored metric values: NaN is kept as a flag because SQLite stores a NaN REAL as NULL. */
+export function toMetric(row: { key: string; value: number; isNan: number; timestamp: number; step: number }): Metric {
+  return { key: row.key, value: row.isNan ? NaN : row.value, timestamp: row.timestamp, step: row.step };
+}
+
+function toDatasetInput(d: typeof datasets.$inferSelect, tags: { key: string; value: string }[]): DatasetInput {
+  const dataset: DatasetInput["dataset"] = { name: d.name, digest: d.digest, source_type: d.sourceType, source: d.source };
+  if (d.schema !== null) dataset.schema = d.schema;
+  if (d.profile !== null) dataset.profile = d.profile;
+  return { tags: tags.map(({ key, value }) => ({ key, value })), dataset };
+}
+
+function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    out.set(k, [...(out.get(k) ?? []), item]);
+  }
+  return out;
+}
+
+/** Inserts a run with its tags in one atomic batch. */
+export async function insertRun(db: Database, info: RunInfo, tags: KeyValue[]) {
+  await db.batch([
+    db.insert(runs).values(info),
+    batchable(
+      db,
+      db.run(sql`INSERT INTO run_tags (run_id, key, value)
+                 SELECT ${info.runId}, j.value ->> '$[0]', j.value ->> '$[1]'
+                 FROM json_each(${JSON.stringify(tags.map((t) => [t.key, t.value]))}) j`),
+    ),
+  ]);
+}
+
+/** Applies an update-run: changed fields, and the run name mirrored into `mlflow.runName`. */
+export async function updateRun(
+  db: Database,
+  runId: string,
+  changes: { status?: string; endTime?: number; name?: string },
+): Promise<RunInfo> {
+  const set: Partial<typeof runs.$inferInsert> = {};
+  if (changes.status !== undefined) set.status = changes.status;
+  if (changes.endTime !== undefined) set.endTime = changes.endTime;
+  if (changes.name !== undefined) set.name = changes.name;
+  const update = db.update(runs).set(set).where(eq(runs.runId, runId)).returning(infoColumns);
+  if (changes.name === undefined) return (await update)[0];
+  const [updated] = await db.batch([update, upsertTag(db, runId, "mlflow.runName", changes.name)]);
+  return updated[0];
+}
+
+export function upsertTag(db: Database, runId: string, key: string, value: string) {
+  return db.insert(runTags).values({ runId, key, value }).onConflictDoUpdate({ target: [runTags.runId, runTags.key], set: { value } });
+}
+
+export async function setRunLifecycle(db: Database, runId: string, stage: "active" | "deleted", now: number) {
+  await db
+    .update(runs)
+    .set({ lifecycleStage: stage, deletedTime: stage === "deleted" ? now : null })
+    .where(eq(runs.runId, runId));
+}

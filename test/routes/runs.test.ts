@@ -1,0 +1,86 @@
+import { describe, expect, it } from "vitest";
+import { createExperiment, expectError, get, post } from "../helpers/api";
+
+async function createRun(body: Record<string, unknown> = {}) {
+  const experiment_id = (body.experiment_id as string) ?? (await createExperiment());
+  const r = await post("/runs/create", { experiment_id, start_time: 1700000000000, ...body });
+  expect(r.status).toBe(200);
+  return r.json.run;
+}
+
+describe("runs", () => {
+  it("creates a run with MLflow's shape and artifact URI", async () => {
+    const exp = await createExperiment();
+    const run = await createRun({ experiment_id: exp, run_name: "r1", user_id: "alice", tags: [{ key: "team", value: "ml" }] });
+    expect(run.info).toMatchObject({ experiment_id: exp, run_name: "r1", user_id: "alice", status: "RUNNING", lifecycle_stage: "active", start_time: 1700000000000 });
+    expect(run.info.run_id).toMatch(/^[0-9a-f]{32}$/);
+    expect(run.info.run_uuid).toBe(run.info.run_id);
+    expect(run.info.artifact_uri).toBe(`mlflow-artifacts:/${exp}/${run.info.run_id}/artifacts`);
+    expect(run.data.tags).toEqual([{ key: "team", value: "ml" }, { key: "mlflow.runName", value: "r1" }]);
+    expect(run.inputs).toEqual({});
+  });
+
+  it("defaults to experiment 0 and generates a name", async () => {
+    const r = await post("/runs/create", {});
+    expect(r.status).toBe(200);
+    expect(r.json.run.info.experiment_id).toBe("0");
+    expect(r.json.run.info.run_name).toMatch(/^[a-z]+-[a-z]+-\d+$/);
+    expect(r.json.run.data.tags).toEqual([{ key: "mlflow.runName", value: r.json.run.info.run_name }]);
+  });
+
+  it("refuses a run name that contradicts the mlflow.runName tag, deleted and unknown experiments", async () => {
+    const exp = await createExperiment();
+    expectError(await post("/runs/create", { experiment_id: exp, run_name: "a", tags: [{ key: "mlflow.runName", value: "b" }] }), 400, "INVALID_PARAMETER_VALUE");
+    expectError(await post("/runs/create", { experiment_id: "987654" }), 404, "RESOURCE_DOES_NOT_EXIST");
+    await post("/experiments/delete", { experiment_id: exp });
+    expectError(await post("/runs/create", { experiment_id: exp }), 400, "INVALID_PARAMETER_VALUE");
+  });
+
+  it("gets a run by run_id or run_uuid, 404 otherwise", async () => {
+    const run = await createRun();
+    const byId = await get("/runs/get", { run_id: run.info.run_id });
+    expect(byId.json.run.info.run_id).toBe(run.info.run_id);
+    expect(byId.json.run).toHaveProperty("outputs");
+    const byUuid = await get("/runs/get", { run_uuid: run.info.run_id });
+    expect(byUuid.json.run.info.run_id).toBe(run.info.run_id);
+    expectError(await get("/runs/get", { run_id: "0".repeat(32) }), 404, "RESOURCE_DOES_NOT_EXIST");
+    expectError(await get("/runs/get", {}), 400, "INVALID_PARAMETER_VALUE");
+  });
+
+  it("updates status, end time and name, keeping mlflow.runName in sync", async () => {
+    const run = await createRun({ run_name: "before" });
+    const id = run.info.run_id;
+    const r = await post("/runs/update", { run_id: id, status: "FINISHED", end_time: 1700000005000, run_name: "after" });
+    expect(r.json.run_info).toMatchObject({ status: "FINISHED", end_time: 1700000005000, run_name: "after" });
+    const tags = (await get("/runs/get", { run_id: id })).json.run.data.tags;
+    expect(tags).toContainEqual({ key: "mlflow.runName", value: "after" });
+    expectError(await post("/runs/update", { run_id: id, status: "EXPLODED" }), 400, "INVALID_PARAMETER_VALUE");
+  });
+
+  it("renames a run through the mlflow.runName tag", async () => {
+    const run = await createRun({ run_name: "old" });
+    await post("/runs/set-tag", { run_id: run.info.run_id, key: "mlflow.runName", value: "new" });
+    expect((await get("/runs/get", { run_id: run.info.run_id })).json.run.info.run_name).toBe("new");
+  });
+
+  it("soft-deletes and restores; deleted runs refuse writes", async () => {
+    const run = await createRun();
+    const id = run.info.run_id;
+    expect((await post("/runs/delete", { run_id: id })).status).toBe(200);
+    expect((await get("/runs/get", { run_id: id })).json.run.info.lifecycle_stage).toBe("deleted");
+    expectError(await post("/runs/log-parameter", { run_id: id, key: "k", value: "v" }), 400, "INVALID_PARAMETER_VALUE");
+    expectError(await post("/runs/update", { run_id: id, status: "FINISHED" }), 400, "INVALID_PARAMETER_VALUE");
+    expect((await post("/runs/restore", { run_id: id })).status).toBe(200);
+    expect((await get("/runs/get", { run_id: id })).json.run.info.lifecycle_stage).toBe("active");
+    expectError(await post("/runs/delete", { run_id: "f".repeat(32) }), 404, "RESOURCE_DOES_NOT_EXIST");
+  });
+
+  it("cascades experiment delete and restore to its runs", async () => {
+    const exp = await createExperiment();
+    const run = await createRun({ experiment_id: exp });
+    await post("/experiments/delete", { experiment_id: exp });
+    expect((await get("/runs/get", { run_id: run.info.run_id })).json.run.info.lifecycle_stage).toBe("deleted");
+    await post("/experiments/restore", { experiment_id: exp });
+    expect((await get("/runs/get", { run_id: run.info.run_id })).json.run.info.lifecycle_stage).toBe("active");
+  });
+});
