@@ -2,3 +2,4 @@
 export * from "./tracking";
 export * from "./logged-models";
 export * from "./traces";
+export * from "./auth";
