@@ -21,7 +21,7 @@ export const double = () =>
     if (v in NON_FINITE) return NON_FINITE[v];
     const n = Number(v);
     return v.trim() !== "" && !Number.isNaN(n) ? n : v;
-  }, z.number());
+  }, z.union([z.number(), z.nan()]));
 
 export const bool = () =>
   z.preprocess((v) => {

@@ -1,0 +1,198 @@
+import { describe, expect, it } from "vitest";
+import { call, createExperiment, expectError, get, post } from "../helpers/api";
+
+async function newRun(): Promise<string> {
+  const r = await post("/runs/create", { experiment_id: await createExperiment(), start_time: 1 });
+  return r.json.run.info.run_id;
+}
+const runData = async (run_id: string) => (await get("/runs/get", { run_id })).json.run.data;
+
+describe("log-metric", () => {
+  it("keeps the latest value per key by (step, timestamp, value)", async () => {
+    const run_id = await newRun();
+    for (const [value, timestamp, step] of [[1, 10, 0], [0.5, 11, 2], [0.9, 12, 1], [0.4, 9, 2]]) {
+      expect((await post("/runs/log-metric", { run_id, key: "loss", value, timestamp, step })).status).toBe(200);
+    }
+    expect((await runData(run_id)).metrics).toEqual([{ key: "loss", value: 0.5, timestamp: 11, step: 2 }]);
+  });
+
+  it("stores NaN as NaN and infinities as ±max double, deduplicating identical points", async () => {
+    const run_id = await newRun();
+    expect((await post("/runs/log-metric", { run_id, key: "w", value: "NaN", timestamp: 1, step: 0 })).status).toBe(200);
+    await post("/runs/log-metric", { run_id, key: "w", value: "Infinity", timestamp: 1, step: 1 });
+    await post("/runs/log-metric", { run_id, key: "w", value: "-Infinity", timestamp: 1, step: 2 });
+    await post("/runs/log-metric", { run_id, key: "w", value: "-Infinity", timestamp: 1, step: 2 });
+    const h = await get("/metrics/get-history", { run_id, metric_key: "w" });
+    expect(h.json.metrics.map((m: any) => m.value)).toEqual(["NaN", 1.7976931348623157e308, -1.7976931348623157e308]);
+  });
+
+  it("validates key, value, timestamp and step", async () => {
+    const run_id = await newRun();
+    expectError(await post("/runs/log-metric", { run_id, key: "bad key!", value: 1, timestamp: 1 }), 400, "INVALID_PARAMETER_VALUE");
+    expectError(await post("/runs/log-metric", { run_id, key: "m", value: "abc", timestamp: 1 }), 400, "INVALID_PARAMETER_VALUE");
+    expectError(await post("/runs/log-metric", { run_id, key: "m", value: true, timestamp: 1 }), 400, "INVALID_PARAMETER_VALUE");
+    expectError(await post("/runs/log-metric", { run_id, key: "m", value: 1 }), 400, "INVALID_PARAMETER_VALUE");
+    expectError(await post("/runs/log-metric", { run_id, key: "m", value: 1, timestamp: 1, step: "one" }), 400, "INVALID_PARAMETER_VALUE");
+    expectError(await post("/runs/log-metric", { run_id: "0".repeat(32), key: "m", value: 1, timestamp: 1 }), 404, "RESOURCE_DOES_NOT_EXIST");
+    expect((await post("/runs/log-metric", { run_id, key: "m", value: "2.5", timestamp: "7", step: "3" })).status).toBe(200);
+  });
+});
+
+describe("params", () => {
+  it("are immutable: same value is a no-op, another value is refused", async () => {
+    const run_id = await newRun();
+    expect((await post("/runs/log-parameter", { run_id, key: "lr", value: "0.1" })).status).toBe(200);
+    expect((await post("/runs/log-parameter", { run_id, key: "lr", value: "0.1" })).status).toBe(200);
+    expectError(await post("/runs/log-parameter", { run_id, key: "lr", value: "0.2" }), 400, "INVALID_PARAMETER_VALUE");
+    expect((await runData(run_id)).params).toEqual([{ key: "lr", value: "0.1" }]);
+  });
+
+  it("truncates long values and refuses bad keys", async () => {
+    const run_id = await newRun();
+    await post("/runs/log-parameter", { run_id, key: "long", value: "v".repeat(6001) });
+    expect((await runData(run_id)).params[0].value).toHaveLength(6000);
+    for (const key of ["a//b", "/abs", "../x", "a/", "k".repeat(251)]) {
+      expectError(await post("/runs/log-parameter", { run_id, key, value: "1" }), 400, "INVALID_PARAMETER_VALUE");
+    }
+  });
+});
+
+describe("tags", () => {
+  it("upsert, truncate at 8000 and delete", async () => {
+    const run_id = await newRun();
+    await post("/runs/set-tag", { run_id, key: "stage", value: "dev" });
+    await post("/runs/set-tag", { run_id, key: "stage", value: "prod" });
+    await post("/runs/set-tag", { run_id, key: "long", value: "t".repeat(8001) });
+    const tags = (await runData(run_id)).tags;
+    expect(tags).toContainEqual({ key: "stage", value: "prod" });
+    expect(tags.find((t: any) => t.key === "long").value).toHaveLength(8000);
+    expect((await post("/runs/delete-tag", { run_id, key: "stage" })).status).toBe(200);
+    expectError(await post("/runs/delete-tag", { run_id, key: "stage" }), 404, "RESOURCE_DOES_NOT_EXIST");
+  });
+});
+
+describe("log-batch", () => {
+  it("writes a full batch of 800 metrics, 100 params and 100 tags", async () => {
+    const run_id = await newRun();
+    const metrics = Array.from({ length: 800 }, (_, i) => ({ key: `m${i % 8}`, value: i, timestamp: 1000 + i, step: i }));
+    const params = Array.from({ length: 100 }, (_, i) => ({ key: `p${i}`, value: `v${i}` }));
+    const tags = Array.from({ length: 100 }, (_, i) => ({ key: `t${i}`, value: `v${i}` }));
+    const r = await post("/runs/log-batch", { run_id, metrics, params, tags });
+    expect(r.status).toBe(200);
+    expect(Number(r.res.headers.get("X-Mlflare-D1-Calls"))).toBeLessThanOrEqual(2);
+    const data = await runData(run_id);
+    expect(data.metrics).toHaveLength(8);
+    expect(data.metrics.find((m: any) => m.key === "m7")).toEqual({ key: "m7", value: 799, timestamp: 1799, step: 799 });
+    expect(data.params).toHaveLength(100);
+    expect(data.tags.filter((t: any) => t.key.startsWith("t"))).toHaveLength(100);
+    const h = await get("/metrics/get-history", { run_id, metric_key: "m0" });
+    expect(h.json.metrics).toHaveLength(100);
+  });
+
+  it("enforces MLflow's limits", async () => {
+    const run_id = await newRun();
+    const many = (n: number, f: (i: number) => object) => Array.from({ length: n }, (_, i) => f(i));
+    expectError(await post("/runs/log-batch", { run_id, metrics: many(1001, (i) => ({ key: "m", value: 1, timestamp: 1, step: i })) }), 400, "INVALID_PARAMETER_VALUE");
+    expectError(await post("/runs/log-batch", { run_id, params: many(101, (i) => ({ key: `p${i}`, value: "v" })) }), 400, "INVALID_PARAMETER_VALUE");
+    expectError(await post("/runs/log-batch", { run_id, tags: many(101, (i) => ({ key: `t${i}`, value: "v" })) }), 400, "INVALID_PARAMETER_VALUE");
+    expectError(
+      await post("/runs/log-batch", { run_id, metrics: many(950, (i) => ({ key: "m", value: 1, timestamp: 1, step: i })), params: many(51, (i) => ({ key: `p${i}`, value: "v" })) }),
+      400,
+      "INVALID_PARAMETER_VALUE",
+    );
+    expectError(await post("/runs/log-batch", { run_id, metrics: { a: 1 } }), 400, "INVALID_PARAMETER_VALUE");
+  });
+
+  it("writes nothing when any part is refused", async () => {
+    const run_id = await newRun();
+    await post("/runs/log-parameter", { run_id, key: "fixed", value: "x" });
+    const r = await post("/runs/log-batch", {
+      run_id,
+      metrics: [{ key: "should_not_exist", value: 1, timestamp: 1 }],
+      params: [{ key: "fixed", value: "different" }],
+      tags: [{ key: "nor_this", value: "v" }],
+    });
+    expectError(r, 400, "INVALID_PARAMETER_VALUE");
+    const data = await runData(run_id);
+    expect(data.metrics).toBeUndefined();
+    expect(data.tags.find((t: any) => t.key === "nor_this")).toBeUndefined();
+    expectError(await post("/runs/log-batch", { run_id, params: [{ key: "d", value: "1" }, { key: "d", value: "2" }] }), 400, "INVALID_PARAMETER_VALUE");
+  });
+
+  it("needs a JSON content type", async () => {
+    const r = await call("POST", "/api/2.0/mlflow/runs/log-batch", undefined);
+    expectError(r, 400, "INVALID_PARAMETER_VALUE");
+  });
+});
+
+describe("metric history", () => {
+  async function runWithLoss(n: number, stepOf = (i: number) => i) {
+    const run_id = await newRun();
+    const metrics = Array.from({ length: n }, (_, i) => ({ key: "loss", value: 1 / (i + 1), timestamp: 1000 + i, step: stepOf(i) }));
+    for (let i = 0; i < metrics.length; i += 1000) await post("/runs/log-batch", { run_id, metrics: metrics.slice(i, i + 1000) });
+    return run_id;
+  }
+
+  it("pages by max_results with a token absent on the last page", async () => {
+    const run_id = await runWithLoss(10);
+    const steps: number[] = [];
+    let page_token: string | undefined;
+    let pages = 0;
+    do {
+      const r = await get("/metrics/get-history", { run_id, metric_key: "loss", max_results: 3, ...(page_token ? { page_token } : {}) });
+      expect(r.status).toBe(200);
+      steps.push(...r.json.metrics.map((m: any) => m.step));
+      page_token = r.json.next_page_token;
+      pages++;
+    } while (page_token);
+    expect(steps).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(pages).toBe(4);
+    const all = await get("/metrics/get-history", { run_id, metric_key: "loss" });
+    expect(all.json.metrics).toHaveLength(10);
+    expect(all.json.next_page_token).toBeUndefined();
+  });
+
+  it("answers {} for an unknown key and 400 for a bad token or missing key", async () => {
+    const run_id = await runWithLoss(1);
+    expect((await get("/metrics/get-history", { run_id, metric_key: "nope" })).json).toEqual({});
+    expectError(await get("/metrics/get-history", { run_id, metric_key: "loss", page_token: "xyz" }), 400, "INVALID_PARAMETER_VALUE");
+    expectError(await get("/metrics/get-history", { run_id }), 400, "INVALID_PARAMETER_VALUE");
+  });
+
+  it("samples steps for get-history-bulk-interval as MLflow does", async () => {
+    const run_id = await runWithLoss(10);
+    const r = await call("GET", `/ajax-api/2.0/mlflow/metrics/get-history-bulk-interval?run_ids=${run_id}&metric_key=loss&max_results=5`);
+    expect(r.json.metrics.map((m: any) => m.step)).toEqual([0, 2, 4, 6, 8, 9]);
+    expect(r.json.metrics[0]).toEqual({ key: "loss", value: 1, timestamp: 1000, step: 0, run_id });
+    const ranged = await call("GET", `/ajax-api/2.0/mlflow/metrics/get-history-bulk-interval?run_ids=${run_id}&metric_key=loss&start_step=2&end_step=6&max_results=3`);
+    expect(ranged.json.metrics.map((m: any) => m.step)).toEqual([2, 3, 5, 6]);
+    const q = `/ajax-api/2.0/mlflow/metrics/get-history-bulk-interval?run_ids=${run_id}&metric_key=loss`;
+    expectError(await call("GET", `${q}&start_step=2`), 400, "INVALID_PARAMETER_VALUE");
+    expectError(await call("GET", `${q}&start_step=6&end_step=2`), 400, "INVALID_PARAMETER_VALUE");
+    expectError(await call("GET", `${q}&max_results=2501`), 400, "INVALID_PARAMETER_VALUE");
+    expectError(await call("GET", `${q}&max_results=0`), 400, "INVALID_PARAMETER_VALUE");
+    const tooMany = Array.from({ length: 101 }, (_, i) => `run_ids=r${i}`).join("&");
+    expectError(await call("GET", `/ajax-api/2.0/mlflow/metrics/get-history-bulk-interval?${tooMany}&metric_key=loss`), 400, "INVALID_PARAMETER_VALUE");
+  });
+
+  it("keeps each run's first and last step when sampling several runs", async () => {
+    const a = await runWithLoss(100);
+    const b = await runWithLoss(7, (i) => 10 * i + 3);
+    const r = await call("GET", `/ajax-api/2.0/mlflow/metrics/get-history-bulk-interval?run_ids=${a}&run_ids=${b}&metric_key=loss&max_results=10`);
+    const stepsOf = (id: string) => r.json.metrics.filter((m: any) => m.run_id === id).map((m: any) => m.step);
+    expect(stepsOf(b)).toContain(3);
+    expect(stepsOf(b)).toContain(63);
+    expect(stepsOf(a)).toContain(0);
+    expect(stepsOf(a)).toContain(99);
+    expect(r.json.metrics[0].run_id).toBe(a);
+  });
+
+  it("returns whole histories of several runs for get-history-bulk", async () => {
+    const a = await runWithLoss(3);
+    const b = await runWithLoss(2);
+    const r = await call("GET", `/ajax-api/2.0/mlflow/metrics/get-history-bulk?run_id=${a}&run_id=${b}&metric_key=loss`);
+    expect(r.json.metrics).toHaveLength(5);
+    expect(new Set(r.json.metrics.map((m: any) => m.run_id))).toEqual(new Set([a, b]));
+    expectError(await call("GET", `/ajax-api/2.0/mlflow/metrics/get-history-bulk?metric_key=loss`), 400, "INVALID_PARAMETER_VALUE");
+  });
+});
