@@ -1,0 +1,134 @@
+import { invalidParameter, notFound } from "../protocol/errors";
+import type { DatasetFilter, LoggedModel, LoggedModelOrderBy, LoggedModelStatus } from "../protocol/logged-models";
+import { decodePageToken, paginate } from "../protocol/page-token";
+import { loggedModelConditions, loggedModelOrder } from "../search/logged-models";
+import type { Database } from "../store/db";
+import * as store from "../store/logged-models";
+import { getActiveExperiment, parseExperimentId } from "./experiments";
+import { generateRunName } from "./run-names";
+import { validateKey } from "./validation";
+
+type KeyValueIn = { key?: string; value?: string };
+
+const SEARCH_DEFAULT_MAX_RESULTS = 100;
+const SEARCH_MAX_RESULTS = 50000;
+const FORBIDDEN_NAME_CHARS = /[/:.%"']/;
+
+/**
+ * Creates a PENDING logged model whose artifacts live under the experiment's
+ * artifact location: `<artifact_location>/models/<model_id>/artifacts`.
+ */
+export async function createLoggedModel(
+  db: Database,
+  req: { experiment_id: string; name?: string; model_type?: string; source_run_id?: string; params?: KeyValueIn[]; tags?: KeyValueIn[] },
+  now = Date.now(),
+): Promise<LoggedModel> {
+  const exp = await getActiveExperiment(db, req.experiment_id);
+  const name = req.name === undefined ? generateRunName() : validateName(req.name);
+  const params = keyValues("param", req.params);
+  const tags = keyValues("tag", req.tags);
+  const modelId = `m-${crypto.randomUUID().replaceAll("-", "")}`;
+  const row = {
+    modelId,
+    experimentId: exp.experimentId,
+    name,
+    artifactUri: `${exp.artifactLocation.replace(/\/+$/, "")}/models/${modelId}/artifacts`,
+    status: "LOGGED_MODEL_PENDING",
+    statusMessage: null,
+    modelType: req.model_type ?? "",
+    sourceRunId: req.source_run_id ?? "",
+    creationTimestampMs: now,
+    lastUpdatedTimestampMs: now,
+    lifecycleStage: "active",
+  };
+  await store.insertLoggedModel(db, row, params, tags);
+  const byKey = (a: { key: string }, b: { key: string }) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+  return { ...row, params: dedupe(params).sort(byKey), tags: dedupe(tags).sort(byKey), metrics: [] };
+}
+
+/** A logged model; deleted ones only with `allowDeleted`. */
+export async function getLoggedModel(db: Database, modelId: string, allowDeleted = false): Promise<LoggedModel> {
+  const model = await store.findLoggedModel(db, modelId);
+  if (!model || (model.lifecycleStage === "deleted" && !allowDeleted)) {
+    throw notFound(`Logged model with ID '${modelId}' not found.`);
+  }
+  return model;
+}
+
+/** Sets the final status (READY or UPLOAD_FAILED) after the client uploaded the artifacts. */
+export async function finalizeLoggedModel(db: Database, modelId: string, status: LoggedModelStatus, now = Date.now()) {
+  const model = await getLoggedModel(db, modelId);
+  await store.updateLoggedModel(db, modelId, { status, lastUpdatedTimestampMs: now });
+  return { ...model, status, lastUpdatedTimestampMs: now };
+}
+
+export async function deleteLoggedModel(db: Database, modelId: string, now = Date.now()) {
+  await getLoggedModel(db, modelId);
+  await store.updateLoggedModel(db, modelId, { lifecycleStage: "deleted", lastUpdatedTimestampMs: now });
+}
+
+/**
+ * Upserts tags. The registry calls this too, to record `mlflow.modelVersions`
+ * when a version is created from `models:/<model_id>`.
+ */
+export async function setLoggedModelTags(db: Database, modelId: string, tags: KeyValueIn[] | undefined) {
+  const rows = keyValues("tag", tags);
+  await getLoggedModel(db, modelId);
+  await store.setLoggedModelTags(db, modelId, rows);
+}
+
+export async function deleteLoggedModelTag(db: Database, modelId: string, key: string) {
+  await getLoggedModel(db, modelId);
+  if (!(await store.deleteLoggedModelTag(db, modelId, key))) {
+    throw notFound(`No tag with key '${key}' found for model with ID '${modelId}'.`);
+  }
+}
+
+export async function logLoggedModelParams(db: Database, modelId: string, params: KeyValueIn[] | undefined) {
+  const rows = keyValues("param", params);
+  await getLoggedModel(db, modelId);
+  await store.logLoggedModelParams(db, modelId, rows);
+}
+
+/** `logged-models/search`: active models of the experiments, filtered and ordered (§7.6). */
+export async function searchLoggedModels(
+  db: Database,
+  req: {
+    experiment_ids?: string[];
+    filter?: string;
+    datasets?: DatasetFilter[];
+    max_results?: number;
+    order_by?: LoggedModelOrderBy[];
+    page_token?: string;
+  },
+): Promise<{ items: LoggedModel[]; nextPageToken?: string }> {
+  const experimentIds = (req.experiment_ids ?? []).map(parseExperimentId);
+  // MLflow reads max_results 0 (the proto default) as "use the default".
+  const limit = req.max_results || SEARCH_DEFAULT_MAX_RESULTS;
+  if (limit < 0 || limit > SEARCH_MAX_RESULTS) {
+    throw invalidParameter(`Invalid value ${limit} for parameter 'max_results' supplied. It must be between 1 and ${SEARCH_MAX_RESULTS}.`);
+  }
+  const offset = decodePageToken(req.page_token);
+  const conditions = loggedModelConditions(req.filter, req.datasets);
+  const order = loggedModelOrder(req.order_by);
+  if (!experimentIds.length) return { items: [] };
+  const rows = await store.searchLoggedModels(db, { experimentIds, conditions, order, limit: limit + 1, offset });
+  return paginate(rows, offset, limit);
+}
+
+function validateName(name: string): string {
+  if (name === "" || FORBIDDEN_NAME_CHARS.test(name)) {
+    throw invalidParameter(`Invalid model name '${name}': names must be non-empty and may not contain '/', ':', '.', '%', '"' or "'".`);
+  }
+  return name;
+}
+
+function keyValues(kind: "param" | "tag", items: KeyValueIn[] | undefined): { key: string; value: string }[] {
+  return (items ?? []).map((i) => ({ key: validateKey(kind, i.key), value: i.value ?? "" }));
+}
+
+/** Later entries win, as the upsert makes them. */
+function dedupe<T extends { key: string }>(items: T[]): T[] {
+  return [...new Map(items.map((i) => [i.key, i])).values()];
+}
+
