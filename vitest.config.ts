@@ -7,7 +7,7 @@ export default defineConfig(async () => {
     plugins: [
       cloudflareTest({
         wrangler: { configPath: "./wrangler.toml" },
-        miniflare: { bindings: { TEST_MIGRATIONS: migrations, MLFLARE_ENV: "local" } },
+        miniflare: { bindings: { TEST_MIGRATIONS: migrations, MLFLARE_ENV: "local", MLFLARE_SIGNING_SECRET: "test-signing-secret-0123456789abcdef0123456789" } },
       }),
     ],
     test: {

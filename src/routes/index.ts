@@ -1,10 +1,15 @@
 import type { Route } from "./route";
+import { artifactRoutes } from "./artifacts";
+import { multipartRoutes } from "./multipart";
+import { sharedLinkRoutes } from "./shared-links";
 import { experimentRoutes } from "./experiments";
 import { loggedModelRoutes } from "./logged-models";
 import { metricHistoryRoutes } from "./metric-history";
+import { runInputRoutes } from "./run-inputs";
 import { runLoggingRoutes } from "./run-logging";
 import { runRoutes } from "./runs";
+import { runSearchRoutes } from "./run-search";
 import { serviceRoutes } from "./service";
 
 /** The route table: every operation the Worker answers. */
-export const routes: Route[] = [...serviceRoutes, ...experimentRoutes, ...runRoutes, ...runLoggingRoutes, ...metricHistoryRoutes, ...loggedModelRoutes];
+export const routes: Route[] = [...serviceRoutes, ...experimentRoutes, ...runRoutes, ...runSearchRoutes, ...runLoggingRoutes, ...runInputRoutes, ...metricHistoryRoutes, ...loggedModelRoutes, ...artifactRoutes, ...multipartRoutes, ...sharedLinkRoutes];
