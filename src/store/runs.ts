@@ -37,7 +37,19 @@ export async function loadRuns(db: Database, runIds: readonly string[]): Promise
     db.select().from(params).where(inJson(params.runId, runIds)).orderBy(sql`${params}.rowid`),
     db.select().from(runTags).where(inJson(runTags.runId, runIds)).orderBy(sql`${runTags}.rowid`),
     db
-      .select({ runId: runInputs.runId, inputId: runInputs.inputId, sourceType: runInputs.sourceType, sourceId: runInputs.sourceId, dataset: datasets })
+      .select({
+        runId: runInputs.runId,
+        inputId: runInputs.inputId,
+        sourceType: runInputs.sourceType,
+        sourceId: runInputs.sourceId,
+        // Aliased: D1 batch results are keyed by column name, and both tables have `source_type`.
+        name: datasets.name,
+        digest: datasets.digest,
+        datasetSourceType: sql<string>`${datasets.sourceType}`.as("dataset_source_type"),
+        source: datasets.source,
+        schema: datasets.schema,
+        profile: datasets.profile,
+      })
       .from(runInputs)
       .leftJoin(datasets, eq(datasets.datasetId, runInputs.sourceId))
       .where(inJson(runInputs.runId, runIds))
@@ -63,7 +75,7 @@ export async function loadRuns(db: Database, runIds: readonly string[]): Promise
     const run = byRun.get(i.runId);
     if (!run) continue;
     if (i.sourceType === "MODEL") run.modelInputs.push(i.sourceId);
-    else if (i.dataset) run.datasetInputs.push(toDatasetInput(i.dataset, tagsByInput.get(i.inputId) ?? []));
+    else if (i.name !== null) run.datasetInputs.push(toDatasetInput(i, tagsByInput.get(i.inputId) ?? []));
   }
   for (const o of outputRows) byRun.get(o.runId)?.modelOutputs.push({ modelId: o.modelId, step: o.step });
   return runIds.flatMap((id) => byRun.get(id) ?? []);
@@ -74,8 +86,10 @@ export function toMetric(row: { key: string; value: number; isNan: number; times
   return { key: row.key, value: row.isNan ? NaN : row.value, timestamp: row.timestamp, step: row.step };
 }
 
-function toDatasetInput(d: typeof datasets.$inferSelect, tags: { key: string; value: string }[]): DatasetInput {
-  const dataset: DatasetInput["dataset"] = { name: d.name, digest: d.digest, source_type: d.sourceType, source: d.source };
+type DatasetRow = { name: string | null; digest: string | null; datasetSourceType: string; source: string | null; schema: string | null; profile: string | null };
+
+function toDatasetInput(d: DatasetRow, tags: { key: string; value: string }[]): DatasetInput {
+  const dataset: DatasetInput["dataset"] = { name: d.name ?? "", digest: d.digest ?? "", source_type: d.datasetSourceType, source: d.source ?? "" };
   if (d.schema !== null) dataset.schema = d.schema;
   if (d.profile !== null) dataset.profile = d.profile;
   return { tags: tags.map(({ key, value }) => ({ key, value })), dataset };
