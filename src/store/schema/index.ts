@@ -3,3 +3,4 @@ export * from "./tracking";
 export * from "./logged-models";
 export * from "./traces";
 export * from "./auth";
+export * from "./registry";
