@@ -1,0 +1,127 @@
+/**
+ * `npm run bench [-- --quick] [--url <base> [--token <t>]] [--json <file>]`
+ *
+ * Measures an MLflow-compatible server over the REST API. Without `--url` it starts
+ * the local `npm start` server itself and stops it afterwards.
+ */
+import { writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { parseArgs } from "node:util";
+import { MlflowClient } from "./client";
+import { RssSampler, workerdRss } from "./memory";
+import { compareWithStock, renderText, type BenchReport } from "./report";
+import { startLocalServer, type LocalServer } from "./server";
+import { FULL, QUICK } from "./sizes";
+import { percentile } from "./stats";
+import { artifactWorkloads } from "./workloads/artifacts";
+import { concurrentWriters } from "./workloads/concurrent";
+import { httpFloor } from "./workloads/floor";
+import { bulkInterval, getHistory, writeMetric } from "./workloads/history";
+import { logBatchSequential, logMetricSequential } from "./workloads/logging";
+import { notRun, type BenchContext, type WorkloadResult } from "./workloads/result";
+import { searchRuns } from "./workloads/search";
+
+const USAGE = `usage: npm run bench -- [--quick] [--url <base url>] [--token <bearer token>] [--json <file>]
+  --quick   smaller sizes (under 2 minutes on 2 cores); the table says which
+  --url     any MLflow-compatible server (default: start the local npm start server)
+  --token   sent as "Authorization: Bearer <token>"
+  --json    also write the figures as JSON to <file>`;
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: { quick: { type: "boolean" }, url: { type: "string" }, token: { type: "string" }, json: { type: "string" }, help: { type: "boolean" } },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const startedAt = new Date();
+  const progress = (line: string) => console.error(`[${((Date.now() - startedAt.getTime()) / 1000).toFixed(0).padStart(4)} s] ${line}`);
+  let server: LocalServer | undefined;
+  if (!values.url) {
+    progress("starting the local server (scripts/start.sh)…");
+    server = await startLocalServer();
+    progress(`server up at ${server.url}, log in ${server.logFile}`);
+  }
+  const stopServer = () => server?.stop();
+  process.once("SIGINT", () => void Promise.resolve(stopServer()).finally(() => process.exit(130)));
+  try {
+    const url = (values.url ?? server!.url).replace(/\/+$/, "");
+    const sizes = values.quick ? QUICK : FULL;
+    const ctx: BenchContext = {
+      client: new MlflowClient(url, values.token),
+      sizes,
+      tag: `bench-${startedAt.getTime().toString(36)}`,
+      progress,
+      sampler: server ? new RssSampler(server.pgid, server.port) : undefined,
+    };
+    const idle = server ? workerdRss(server.pgid, server.port) : 0;
+    const { workloads, artifactBaseline, artifactMark } = await runAll(ctx);
+    ctx.sampler?.stop();
+    const report: BenchReport = {
+      meta: { url, mode: sizes.quick ? "quick" : "full", localServer: !!server, startedAt: startedAt.toISOString(), durationS: (Date.now() - startedAt.getTime()) / 1000, node: process.version, cpus: availableParallelism() },
+      workloads,
+      d1Calls: d1Table(ctx.client),
+      memory: ctx.sampler ? { idleBaselineBytes: idle, artifactBaselineBytes: artifactBaseline, artifactPeakBytes: ctx.sampler.peakSince(artifactMark) } : undefined,
+      reference: compareWithStock(workloads),
+    };
+    console.log(renderText(report));
+    if (values.json) writeFileSync(values.json, JSON.stringify(report, null, 2) + "\n");
+    return workloads.some((w) => w.status === "failed") ? 1 : 0;
+  } finally {
+    await stopServer();
+  }
+}
+
+/** Every workload in order; one that fails becomes a FAILED row and the rest still run. */
+async function runAll(ctx: BenchContext): Promise<{ workloads: WorkloadResult[]; artifactBaseline: number; artifactMark: number }> {
+  const { sizes } = ctx;
+  const workloads: WorkloadResult[] = [];
+  const step = async (name: string, fn: () => Promise<WorkloadResult | WorkloadResult[]>) => {
+    ctx.progress(name);
+    try {
+      const rows = await fn();
+      workloads.push(...(Array.isArray(rows) ? rows : [rows]));
+    } catch (err) {
+      workloads.push(notRun(name, "", "failed", (err as Error).message));
+    }
+  };
+  const experimentId = await ctx.client.createExperiment(ctx.tag);
+  await step("health", () => httpFloor(ctx));
+  await step("log-metric", () => logMetricSequential(ctx, experimentId));
+  let history: { runId: string; key: string } | undefined;
+  await step("log-batch", async () => {
+    const { result, ...rest } = await logBatchSequential(ctx, experimentId);
+    history = rest;
+    return result;
+  });
+  const historyPoints = sizes.logBatchCalls * sizes.batchSize;
+  await step("get-history", () => (history ? getHistory(ctx, history.runId, history.key, historyPoints) : Promise.reject(new Error("log-batch failed"))));
+  await step("get-history-bulk-interval", async () => {
+    if (sizes.bulkPoints === historyPoints && history) return bulkInterval(ctx, history.runId, history.key, historyPoints);
+    const run = await ctx.client.createRun(experimentId, "bulk-interval");
+    ctx.progress(`  setup: ${sizes.bulkPoints.toLocaleString("en-US")} points`);
+    await writeMetric(ctx, run.run_id, "loss", sizes.bulkPoints);
+    return bulkInterval(ctx, run.run_id, "loss", sizes.bulkPoints);
+  });
+  for (const writers of sizes.writerCounts) await step(`${writers} concurrent writers`, () => concurrentWriters(ctx, experimentId, writers));
+  for (const runs of sizes.searchRunCounts) await step(`search-runs over ${runs} runs`, () => searchRuns(ctx, runs));
+  const artifactBaseline = ctx.sampler ? workerdRss(ctx.sampler.pgid, ctx.sampler.publicPort) : 0;
+  const artifactMark = ctx.sampler?.mark() ?? 0;
+  await step("artifacts", () => artifactWorkloads(ctx, experimentId));
+  return { workloads, artifactBaseline, artifactMark };
+}
+
+function d1Table(client: MlflowClient): BenchReport["d1Calls"] {
+  return [...client.d1Calls.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([endpoint, calls]) => ({ endpoint, requests: calls.length, median: percentile(calls, 50), max: percentile(calls, 100) }));
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  },
+);

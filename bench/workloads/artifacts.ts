@@ -1,0 +1,154 @@
+import { ApiError, type MlflowClient } from "../client";
+import { mapPool } from "../pool";
+import { timed } from "../stats";
+import { measured, notRun, type BenchContext, type WorkloadResult } from "./result";
+
+const MIB = 1024 * 1024;
+const PROXY = "/api/2.0/mlflow-artifacts";
+/** The client uploads parts in parallel threads; four keeps two cores busy without thrashing. */
+const PART_CONCURRENCY = 4;
+
+/**
+ * The artifact proxy (§4.7): a single PUT and GET of `artifactBytes`, then a
+ * multipart upload of `multipartBytes` the way the client does it. Skipped, with the
+ * reason, when the server has no artifact service or no multipart support.
+ */
+export async function artifactWorkloads(ctx: BenchContext, experimentId: string): Promise<WorkloadResult[]> {
+  const { client, sizes } = ctx;
+  const putSize = `${sizes.artifactBytes / MIB} MiB, ${sizes.artifactRepeats}×`;
+  const mpuSize = `${sizes.multipartBytes / MIB} MiB in ${Math.ceil(sizes.multipartBytes / sizes.partBytes)} parts of ${sizes.partBytes / MIB} MiB`;
+  const run = await client.createRun(experimentId, "artifacts");
+  const root = proxiedRoot(run.artifact_uri);
+  const unavailable = root ? await probe(client, root) : `run artifact_uri ${run.artifact_uri ?? "(none)"} is not served by the proxy`;
+  if (unavailable) {
+    const note = `artifact service unavailable: ${unavailable}`;
+    return [notRun("artifact PUT", putSize, "skipped", note), notRun("artifact GET", putSize, "skipped", note), notRun("artifact multipart upload", mpuSize, "skipped", note)];
+  }
+  const put = await withPeak(ctx, () => putArtifact(ctx, root!, putSize));
+  const get = await withPeak(ctx, () => getArtifact(ctx, root!, putSize));
+  const mpu = await withPeak(ctx, () => multipartUpload(ctx, root!, mpuSize));
+  return [put, get, mpu];
+}
+
+/** `mlflow-artifacts:/1/<run>/artifacts` → `1/<run>/artifacts`; undefined when not proxied. */
+function proxiedRoot(uri: string | undefined): string | undefined {
+  const match = uri?.match(/^mlflow-artifacts:\/*(.+)$/) ?? uri?.match(/\/mlflow-artifacts\/artifacts\/(.+)$/);
+  return match?.[1].replace(/\/+$/, "");
+}
+
+async function probe(client: MlflowClient, root: string): Promise<string | undefined> {
+  const res = await client.raw("PUT", `${PROXY}/artifacts/${root}/bench/probe.txt`, { body: "probe", headers: { "Content-Type": "text/plain" } });
+  const text = await res.text();
+  return res.status === 200 ? undefined : `PUT answered HTTP ${res.status} ${text.slice(0, 80).replace(/\s+/g, " ")}`;
+}
+
+async function withPeak(ctx: BenchContext, fn: () => Promise<WorkloadResult>): Promise<WorkloadResult> {
+  const mark = ctx.sampler?.mark();
+  const result = await fn();
+  return ctx.sampler && mark !== undefined ? { ...result, peakRssBytes: ctx.sampler.peakSince(mark) } : result;
+}
+
+async function putArtifact(ctx: BenchContext, root: string, size: string): Promise<WorkloadResult> {
+  const { client, sizes } = ctx;
+  const latencies: number[] = [];
+  for (let i = 0; i < sizes.artifactRepeats; i++) {
+    const { ms, value: res } = await timed(() =>
+      client.raw("PUT", `${PROXY}/artifacts/${root}/bench/big.bin`, { body: byteStream(sizes.artifactBytes), headers: { "Content-Type": "application/octet-stream" } }),
+    );
+    const text = await res.text();
+    if (res.status !== 200) return notRun("artifact PUT", size, "failed", `HTTP ${res.status} ${text.slice(0, 120)}`);
+    latencies.push(ms);
+  }
+  return mibPerSecond("artifact PUT", size, latencies, sizes.artifactBytes);
+}
+
+async function getArtifact(ctx: BenchContext, root: string, size: string): Promise<WorkloadResult> {
+  const { client, sizes } = ctx;
+  const latencies: number[] = [];
+  for (let i = 0; i < sizes.artifactRepeats; i++) {
+    const { ms, value: received } = await timed(async () => {
+      const res = await client.raw("GET", `${PROXY}/artifacts/${root}/bench/big.bin`);
+      if (res.status !== 200) throw new ApiError(res.status, undefined, "GET artifact", (await res.text()).slice(0, 120));
+      return drain(res);
+    });
+    if (received !== sizes.artifactBytes) return notRun("artifact GET", size, "failed", `received ${received} bytes, expected ${sizes.artifactBytes}`);
+    latencies.push(ms);
+  }
+  return mibPerSecond("artifact GET", size, latencies, sizes.artifactBytes);
+}
+
+/** create → part PUTs to the returned URLs (no MLflow credentials, as the client) → complete. */
+async function multipartUpload(ctx: BenchContext, root: string, size: string): Promise<WorkloadResult> {
+  const { client, sizes } = ctx;
+  const name = "multipart.bin";
+  const numParts = Math.ceil(sizes.multipartBytes / sizes.partBytes);
+  const dir = `${root}/bench`;
+  const start = performance.now();
+  let created: { upload_id: string; credentials: { url: string; part_number: number; headers?: Record<string, string> }[] };
+  try {
+    created = await client.json("POST", `${PROXY}/mpu/create/${dir}`, { path: name, num_parts: numParts });
+  } catch (err) {
+    if (err instanceof ApiError && (err.status === 501 || err.status === 404)) return notRun("artifact multipart upload", size, "skipped", `multipart not supported: ${err.message}`);
+    throw err;
+  }
+  const partLatencies: number[] = [];
+  try {
+    const parts = await mapPool(created.credentials.length, PART_CONCURRENCY, async (i) => {
+      const credential = created.credentials[i];
+      const bytes = Math.min(sizes.partBytes, sizes.multipartBytes - i * sizes.partBytes);
+      const url = new URL(credential.url, client.baseUrl).toString();
+      const { ms, value: res } = await timed(() =>
+        client.raw("PUT", url, { body: byteStream(bytes), headers: credential.headers ?? {}, auth: false, label: "PUT multipart part URL" }),
+      );
+      const text = await res.text();
+      if (res.status !== 200) throw new Error(`part ${credential.part_number}: HTTP ${res.status} ${text.slice(0, 120)}`);
+      partLatencies.push(ms);
+      return { part_number: credential.part_number, etag: res.headers.get("etag") ?? "", url: credential.url };
+    });
+    parts.sort((a, b) => a.part_number - b.part_number);
+    await client.json("POST", `${PROXY}/mpu/complete/${dir}`, { path: name, upload_id: created.upload_id, parts });
+  } catch (err) {
+    await client.json("POST", `${PROXY}/mpu/abort/${dir}`, { path: name, upload_id: created.upload_id }).catch(() => undefined);
+    return notRun("artifact multipart upload", size, "failed", (err as Error).message);
+  }
+  const wall = performance.now() - start;
+  const stored = await storedSize(client, dir, name);
+  const note = stored === sizes.multipartBytes ? `total ${(wall / 1000).toFixed(1)} s; latency = per part` : `stored size ${stored}, expected ${sizes.multipartBytes}`;
+  const result = measured("artifact multipart upload", size, partLatencies, sizes.multipartBytes / MIB, wall, "MiB/s", note);
+  return stored === sizes.multipartBytes ? result : { ...result, status: "failed" };
+}
+
+async function storedSize(client: MlflowClient, dir: string, name: string): Promise<number | undefined> {
+  const listing = await client.json("GET", `${PROXY}/artifacts?path=${encodeURIComponent(dir)}`);
+  const file = (listing.files ?? []).find((f: { path: string }) => f.path === name);
+  return file?.file_size === undefined ? undefined : Number(file.file_size);
+}
+
+function mibPerSecond(name: string, size: string, latencies: number[], bytes: number): WorkloadResult {
+  const total = latencies.reduce((a, b) => a + b, 0);
+  return measured(name, size, latencies, (bytes / MIB) * latencies.length, total, "MiB/s");
+}
+
+/** `size` bytes of a fixed pattern, produced on demand so the bench never holds the file. */
+function byteStream(size: number): ReadableStream<Uint8Array> {
+  const chunk = new Uint8Array(MIB).map((_, i) => (i * 31) & 0xff);
+  let sent = 0;
+  return new ReadableStream({
+    pull(controller) {
+      if (sent >= size) return controller.close();
+      const n = Math.min(MIB, size - sent);
+      controller.enqueue(chunk.slice(0, n));
+      sent += n;
+    },
+  });
+}
+
+async function drain(res: Response): Promise<number> {
+  let received = 0;
+  const reader = res.body!.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return received;
+    received += value.byteLength;
+  }
+}
