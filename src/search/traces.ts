@@ -1,0 +1,123 @@
+import { sql, type SQL } from "drizzle-orm";
+import { invalidParameter } from "../protocol/errors";
+import { compareNumber, compareText, parseFilter, type Comparison } from "./comparisons";
+
+/**
+ * `traces/search` filters over `trace_info ti`: trace attributes, tags and request
+ * metadata (MLflow's SearchTraceUtils, without span, assessment and full-text search).
+ */
+const VALID_ENTITIES = ["trace", "attribute", "attributes", "tag", "tags", "metadata", "request_metadata", "span", "feedback", "expectation", "issue"];
+const UNSUPPORTED_ENTITIES = new Set(["span", "feedback", "expectation", "issue"]);
+
+const STRING_ATTRIBUTES: Record<string, string> = {
+  request_id: "ti.trace_id",
+  trace_id: "ti.trace_id",
+  status: "ti.state",
+  state: "ti.state",
+  client_request_id: "COALESCE(ti.client_request_id, '')",
+  request_preview: "COALESCE(ti.request_preview, '')",
+  response_preview: "COALESCE(ti.response_preview, '')",
+};
+const NUMERIC_ATTRIBUTES: Record<string, string> = {
+  timestamp_ms: "ti.request_time",
+  timestamp: "ti.request_time",
+  request_time: "ti.request_time",
+  execution_time_ms: "ti.execution_duration",
+  execution_duration: "ti.execution_duration",
+  end_time_ms: "(ti.request_time + ti.execution_duration)",
+};
+/** Attributes MLflow keeps elsewhere: the trace name is a tag, the run id metadata. */
+const TAG_ATTRIBUTES: Record<string, string> = { name: "mlflow.traceName" };
+const SOURCE_RUN = "mlflow.sourceRun";
+
+/**
+ * WHERE conditions for a trace filter.
+ *
+ * @example
+ * traceConditions("trace.status = 'OK' AND tags.reviewed = 'yes'")
+ */
+export function traceConditions(filter: string | undefined): SQL[] {
+  return parseFilter(filter).map(condition);
+}
+
+function condition(c: Comparison): SQL {
+  const entity = (c.entity ?? "attributes").toLowerCase();
+  if (!VALID_ENTITIES.includes(entity)) {
+    throw invalidParameter(`Invalid entity type '${c.entity}'. Valid values are {${VALID_ENTITIES.map((e) => `'${e}'`).join(", ")}}`);
+  }
+  if (UNSUPPORTED_ENTITIES.has(entity)) {
+    throw invalidParameter(`Filtering traces by '${entity}.' is not supported by this server.`);
+  }
+  if (entity === "tag" || entity === "tags") return keyValueCondition("trace_tags", c.key, c);
+  if (entity === "metadata" || entity === "request_metadata") return keyValueCondition("trace_request_metadata", c.key, c);
+  return attributeCondition(c);
+}
+
+function attributeCondition(c: Comparison): SQL {
+  const key = c.key.toLowerCase();
+  if (key in NUMERIC_ATTRIBUTES) return compareNumber(sql.raw(NUMERIC_ATTRIBUTES[key]), c.op, c.value);
+  if (key in STRING_ATTRIBUTES) return stringCondition(sql.raw(STRING_ATTRIBUTES[key]), c);
+  if (key in TAG_ATTRIBUTES) return keyValueCondition("trace_tags", TAG_ATTRIBUTES[key], c);
+  if (key === "run_id") return runCondition(c);
+  throw invalidParameter(`Invalid attribute key '${c.key}' for trace search.`);
+}
+
+function stringCondition(column: SQL, c: Comparison): SQL {
+  if (c.op === "IS NULL" || c.op === "IS NOT NULL" || c.op === "RLIKE") {
+    throw invalidParameter(`Invalid comparator '${c.op}' for attribute '${c.key}'.`);
+  }
+  return compareText(column, c.op, c.value);
+}
+
+/** Tags and metadata: a missing key matches only IS NULL. */
+function keyValueCondition(table: "trace_tags" | "trace_request_metadata", key: string, c: Comparison): SQL {
+  const t = sql.raw(table);
+  if (c.op === "IS NULL") return sql`NOT EXISTS (SELECT 1 FROM ${t} x WHERE x.trace_id = ti.trace_id AND x.key = ${key})`;
+  if (c.op === "IS NOT NULL") return sql`EXISTS (SELECT 1 FROM ${t} x WHERE x.trace_id = ti.trace_id AND x.key = ${key})`;
+  const cmp = stringCondition(sql.raw("x.value"), c);
+  return sql`EXISTS (SELECT 1 FROM ${t} x WHERE x.trace_id = ti.trace_id AND x.key = ${key} AND ${cmp})`;
+}
+
+/** A trace belongs to a run through its `mlflow.sourceRun` metadata or a link-to-run. */
+function runCondition(c: Comparison): SQL {
+  const byMetadata = sql`SELECT x.value AS run_id FROM trace_request_metadata x WHERE x.trace_id = ti.trace_id AND x.key = ${SOURCE_RUN}`;
+  const byLink = sql`SELECT l.run_id FROM trace_run_links l WHERE l.trace_id = ti.trace_id`;
+  const cmp = stringCondition(sql.raw("r.run_id"), c);
+  return sql`EXISTS (SELECT 1 FROM (${byMetadata} UNION ALL ${byLink}) r WHERE ${cmp})`;
+}
+
+const ORDER_KEYS: Record<string, string> = {
+  timestamp_ms: "ti.request_time",
+  timestamp: "ti.request_time",
+  request_time: "ti.request_time",
+  execution_time_ms: "ti.execution_duration",
+  execution_duration: "ti.execution_duration",
+  status: "ti.state",
+  state: "ti.state",
+  request_id: "ti.trace_id",
+  trace_id: "ti.trace_id",
+  client_request_id: "ti.client_request_id",
+};
+
+/**
+ * ORDER BY for `order_by` entries like "timestamp_ms DESC"; default newest first,
+ * trace id as the tie-break.
+ *
+ * @example
+ * traceOrder(["timestamp_ms ASC"])
+ */
+export function traceOrder(orderBy: string[] = []): SQL {
+  const terms: string[] = [];
+  const seen = new Set<string>();
+  for (const entry of orderBy) {
+    const m = /^\s*(?:(?:trace|attributes?)\.)?`?([\w.]+)`?(?:\s+(ASC|DESC))?\s*$/i.exec(entry);
+    const column = m && ORDER_KEYS[m[1].toLowerCase()];
+    if (!column) throw invalidParameter(`Invalid order_by clause '${entry}'.`);
+    if (seen.has(column)) throw invalidParameter(`order_by contains duplicate fields: ${orderBy.join(", ")}`);
+    seen.add(column);
+    terms.push(`${column} ${(m[2] ?? "ASC").toUpperCase()}`);
+  }
+  if (!seen.has("ti.request_time")) terms.push("ti.request_time DESC");
+  if (!seen.has("ti.trace_id")) terms.push("ti.trace_id ASC");
+  return sql.raw(terms.join(", "));
+}
