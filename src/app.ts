@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { authentication } from "./auth/middleware";
 import { isLocal } from "./env";
 import { MlflowError } from "./protocol/errors";
 import { jsonResponse } from "./protocol/json";
@@ -28,6 +29,8 @@ export function buildApp(routes: readonly Route[]): Hono<AppEnv> {
     await next();
     if (isLocal(c.env)) c.res.headers.set(D1_CALLS_HEADER, String(trips.count));
   });
+  // Authentication and authorization from each route's `access` (src/auth/middleware.ts).
+  app.use(authentication(routes));
 
   const methodsByPath = new Map<string, Set<Method>>();
   for (const route of routes) {
