@@ -2,6 +2,7 @@ import { decode } from "../protocol/decode";
 import * as msg from "../protocol/experiments";
 import { jsonResponse } from "../protocol/json";
 import * as experiments from "../services/experiments";
+import { experimentSearchRoutes } from "./experiment-search";
 import type { Route } from "./route";
 
 const ok = () => jsonResponse({});
@@ -91,4 +92,5 @@ export const experimentRoutes: Route[] = [
       return ok();
     },
   },
+  ...experimentSearchRoutes,
 ];
