@@ -105,9 +105,16 @@ export async function abortUpload(bucket: R2Bucket, key: string, uploadId: strin
   }
 }
 
-/** R2 reports a bad upload id, key or part list as a thrown error naming the cause. */
-function uploadError(err: unknown, uploadId: string, action: string): MlflowError {
+/**
+ * R2 reports multipart mistakes as thrown errors with numeric codes: 10024 (no such
+ * upload), 10025 (a listed part was not uploaded or its ETag differs), 10011 (a part too
+ * small). The binding answers an upload id it never issued for this key with 10001
+ * (internal error), so that too means "no such upload" here; anything else stays a 5xx.
+ */
+function uploadError(err: unknown, uploadId: string, action: string): unknown {
   const detail = err instanceof Error ? err.message : String(err);
-  if (/NoSuchUpload|10024|not found/i.test(detail)) return notFound(`No multipart upload '${uploadId}' for this path.`);
-  return invalidParameter(`Cannot ${action} multipart upload '${uploadId}': ${detail}`);
+  const code = detail.match(/\((\d{5})\)\s*$/)?.[1];
+  if (code === "10024" || code === "10001") return notFound(`No multipart upload '${uploadId}' for this path.`);
+  if (code === "10025" || code === "10011") return invalidParameter(`Cannot ${action} multipart upload '${uploadId}': ${detail}`);
+  return err;
 }
