@@ -50,3 +50,7 @@ export function expectError(r: { status: number; json: any }, status: number, co
     throw new Error(`expected ${status} ${code}, got ${r.status} ${JSON.stringify(r.json)}`);
   }
 }
+
+/** PATCH and DELETE with JSON bodies, as the client sends registry updates and deletes. */
+export const patch = (path: string, body: unknown = {}) => call("PATCH", `/api/2.0/mlflow${path}`, body);
+export const del = (path: string, body: unknown = {}) => call("DELETE", `/api/2.0/mlflow${path}`, body);
