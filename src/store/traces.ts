@@ -1,0 +1,274 @@
+import { and, asc, eq, sql, type SQL } from "drizzle-orm";
+import type { OtlpSpan } from "../protocol/otlp";
+import type { Assessment, TraceInfo } from "../protocol/traces";
+import { batchable, type Database } from "./db";
+import { assessments, traceInfo, traceRequestMetadata, traceRunLinks, traceSpans, traceTags } from "./schema/index";
+import { inJson } from "./sql";
+
+type InfoRow = typeof traceInfo.$inferInsert;
+type StringMap = Record<string, string>;
+
+export const ARTIFACT_LOCATION_TAG = "mlflow.artifactLocation";
+export const SPANS_LOCATION_TAG = "mlflow.trace.spansLocation";
+export const INFO_FINALIZED = "mlflow.trace.infoFinalized";
+
+/** Reads trace infos with their tags, metadata and assessments in one round trip, in `ids` order. */
+export async function findTraceInfos(db: Database, ids: string[]): Promise<TraceInfo[]> {
+  if (!ids.length) return [];
+  const [rows, ...children] = await db.batch([db.select().from(traceInfo).where(inJson(traceInfo.traceId, ids)), ...childQueries(db, ids)]);
+  return assemble(ids, rows, ...children);
+}
+
+function childQueries(db: Database, ids: string[]) {
+  return [
+    db.select().from(traceTags).where(inJson(traceTags.traceId, ids)).orderBy(sql`${traceTags}.rowid`),
+    db.select().from(traceRequestMetadata).where(inJson(traceRequestMetadata.traceId, ids)).orderBy(sql`${traceRequestMetadata}.rowid`),
+    db.select().from(assessments).where(inJson(assessments.traceId, ids)).orderBy(asc(assessments.createTime), asc(assessments.assessmentId)),
+  ] as const;
+}
+
+function assemble(
+  ids: string[],
+  rows: (typeof traceInfo.$inferSelect)[],
+  tags: (typeof traceTags.$inferSelect)[],
+  metadata: (typeof traceRequestMetadata.$inferSelect)[],
+  assessmentRows: (typeof assessments.$inferSelect)[],
+): TraceInfo[] {
+  const byId = new Map<string, TraceInfo>();
+  for (const r of rows) byId.set(r.traceId, { ...r, tags: {}, metadata: {}, assessments: [] });
+  for (const t of tags) {
+    const info = byId.get(t.traceId);
+    if (info) info.tags[t.key] = t.value;
+  }
+  for (const m of metadata) {
+    const info = byId.get(m.traceId);
+    if (info) info.metadata[m.key] = m.value;
+  }
+  for (const a of assessmentRows) byId.get(a.traceId)?.assessments.push(toAssessment(a));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
+function toAssessment(a: typeof assessments.$inferSelect): Assessment {
+  return { assessmentId: a.assessmentId, traceId: a.traceId, content: JSON.parse(a.content), createTime: a.createTime, lastUpdateTime: a.lastUpdateTime };
+}
+
+/**
+ * Writes a trace info from StartTraceV3: insert, or overwrite what span ingestion
+ * created first; tags and metadata are upserted. Returns the stored trace.
+ */
+export async function upsertTraceInfo(
+  db: Database,
+  row: Omit<InfoRow, "state"> & { state: string },
+  tags: StringMap,
+  metadata: StringMap,
+  newAssessments: Assessment[],
+): Promise<TraceInfo> {
+  const { traceId, ...rest } = row;
+  const results = await db.batch([
+    db.insert(traceInfo).values(row).onConflictDoUpdate({ target: traceInfo.traceId, set: rest }),
+    upsertMap(db, "trace_tags", traceId, tags),
+    upsertMap(db, "trace_request_metadata", traceId, metadata),
+    insertAssessments(db, newAssessments),
+    db.select().from(traceInfo).where(eq(traceInfo.traceId, traceId)),
+    ...childQueries(db, [traceId]),
+  ]);
+  const [, , , , rows, t, m, a] = results;
+  return assemble([traceId], rows, t, m, a)[0];
+}
+
+function upsertMap(db: Database, table: "trace_tags" | "trace_request_metadata", traceId: string, map: StringMap) {
+  return batchable(
+    db,
+    db.run(sql`INSERT INTO ${sql.raw(table)} (trace_id, key, value)
+               SELECT ${traceId}, j.key, j.value FROM json_each(${JSON.stringify(map)}) j WHERE true
+               ON CONFLICT (trace_id, key) DO UPDATE SET value = excluded.value`),
+  );
+}
+
+function insertAssessments(db: Database, items: Assessment[]) {
+  const rows = items.map((a) => ({
+    id: a.assessmentId,
+    trace: a.traceId,
+    name: String(a.content.assessment_name ?? ""),
+    content: JSON.stringify(a.content),
+    created: a.createTime,
+    updated: a.lastUpdateTime,
+  }));
+  return batchable(
+    db,
+    db.run(sql`INSERT INTO assessments (assessment_id, trace_id, name, content, create_time, last_update_time)
+               SELECT j.value ->> 'id', j.value ->> 'trace', j.value ->> 'name', j.value ->> 'content', j.value ->> 'created', j.value ->> 'updated'
+               FROM json_each(${JSON.stringify(rows)}) j WHERE true
+               ON CONFLICT (assessment_id) DO UPDATE SET name = excluded.name, content = excluded.content,
+                 last_update_time = excluded.last_update_time`),
+  );
+}
+
+/**
+ * Stores spans received over OTLP, all traces in one batch: creates missing trace
+ * infos from the span times, widens the time range of traces the client has not
+ * finalised, takes the state from a root span while the trace is unfinished, and
+ * marks the spans as kept in the tracking store.
+ */
+export async function logSpans(db: Database, experimentId: number, artifactLocation: string, spans: OtlpSpan[]) {
+  const byTrace = new Map<string, OtlpSpan[]>();
+  for (const s of spans) byTrace.set(s.traceId, [...(byTrace.get(s.traceId) ?? []), s]);
+  const statements = [...byTrace].flatMap(([traceId, group]) => traceStatements(db, experimentId, artifactLocation, traceId, group));
+  const [first, ...rest] = statements;
+  await db.batch([first, ...rest]);
+}
+
+function traceStatements(db: Database, experimentId: number, artifactLocation: string, traceId: string, group: OtlpSpan[]) {
+  const start = Math.min(...group.map((s) => s.startMs));
+  const ends = group.flatMap((s) => (s.endMs === undefined ? [] : [s.endMs]));
+  const end = ends.length ? Math.max(...ends) : null;
+  const root = group.find((s) => !s.parentSpanId);
+  const rootState = root?.state ?? null;
+  const spanRows = group.map((s) => [s.spanId, s.parentSpanId ?? null, s.startOrder, s.json]);
+  const finalized = sql`EXISTS (SELECT 1 FROM trace_request_metadata WHERE trace_id = ${traceId} AND key = ${INFO_FINALIZED})`;
+  return [
+    db
+      .insert(traceInfo)
+      .values({ traceId, experimentId, requestTime: start, executionDuration: end === null ? null : end - start, state: rootState ?? "IN_PROGRESS" })
+      .onConflictDoNothing(),
+    batchable(
+      db,
+      db.run(sql`INSERT INTO trace_tags (trace_id, key, value) VALUES (${traceId}, ${ARTIFACT_LOCATION_TAG}, ${`${artifactLocation}/traces/${traceId}/artifacts`})
+                 ON CONFLICT DO NOTHING`),
+    ),
+    batchable(
+      db,
+      db.run(sql`UPDATE trace_info SET
+                   request_time = MIN(request_time, ${start}),
+                   execution_duration = MAX(request_time + COALESCE(execution_duration, 0), COALESCE(${end}, 0)) - MIN(request_time, ${start})
+                 WHERE trace_id = ${traceId} AND NOT ${finalized}`),
+    ),
+    batchable(
+      db,
+      db.run(sql`UPDATE trace_info SET state = COALESCE(${rootState}, state)
+                 WHERE trace_id = ${traceId} AND state IN ('IN_PROGRESS', 'STATE_UNSPECIFIED')`),
+    ),
+    batchable(
+      db,
+      db.run(sql`INSERT INTO trace_spans (trace_id, span_id, parent_span_id, start_order, content)
+                 SELECT ${traceId}, j.value ->> '$[0]', j.value ->> '$[1]', j.value ->> '$[2]', j.value ->> '$[3]'
+                 FROM json_each(${JSON.stringify(spanRows)}) j WHERE true
+                 ON CONFLICT (trace_id, span_id) DO UPDATE SET parent_span_id = excluded.parent_span_id,
+                   start_order = excluded.start_order, content = excluded.content`),
+    ),
+    upsertMap(db, "trace_tags", traceId, { [SPANS_LOCATION_TAG]: "TRACKING_STORE" }),
+  ];
+}
+
+/** Span JSON texts per trace: the root first, then by start time. */
+export async function findSpans(db: Database, ids: string[]): Promise<Map<string, { json: string; root: boolean }[]>> {
+  const rows = await db
+    .select({ traceId: traceSpans.traceId, content: traceSpans.content, parent: traceSpans.parentSpanId })
+    .from(traceSpans)
+    .where(inJson(traceSpans.traceId, ids))
+    .orderBy(asc(traceSpans.traceId), sql`${traceSpans.parentSpanId} IS NOT NULL`, asc(traceSpans.startOrder));
+  const out = new Map<string, { json: string; root: boolean }[]>();
+  for (const r of rows) out.set(r.traceId, [...(out.get(r.traceId) ?? []), { json: r.content, root: r.parent === null }]);
+  return out;
+}
+
+/** Trace ids of one search page. */
+export async function searchTraceIds(
+  db: Database,
+  q: { experimentIds: number[]; conditions: SQL[]; order: SQL; limit: number; offset: number },
+): Promise<string[]> {
+  const where = sql.join([sql`ti.experiment_id IN (SELECT value FROM json_each(${JSON.stringify(q.experimentIds)}))`, ...q.conditions], sql` AND `);
+  const rows = await db.all<{ trace_id: string }>(
+    sql`SELECT ti.trace_id FROM trace_info ti WHERE ${where} ORDER BY ${q.order} LIMIT ${q.limit} OFFSET ${q.offset}`,
+  );
+  return rows.map((r) => r.trace_id);
+}
+
+export async function traceExists(db: Database, traceId: string): Promise<boolean> {
+  const rows = await db.select({ id: traceInfo.traceId }).from(traceInfo).where(eq(traceInfo.traceId, traceId));
+  return rows.length > 0;
+}
+
+/** Sets a tag on an existing trace; returns whether the trace exists. */
+export async function setTraceTag(db: Database, traceId: string, key: string, value: string): Promise<boolean> {
+  const rows = await db.all<{ trace_id: string }>(
+    sql`INSERT INTO trace_tags (trace_id, key, value) SELECT trace_id, ${key}, ${value} FROM trace_info WHERE trace_id = ${traceId}
+        ON CONFLICT (trace_id, key) DO UPDATE SET value = excluded.value RETURNING trace_id`,
+  );
+  return rows.length > 0;
+}
+
+/** Deletes a tag; returns whether it existed. */
+export async function deleteTraceTag(db: Database, traceId: string, key: string): Promise<boolean> {
+  const deleted = await db
+    .delete(traceTags)
+    .where(and(eq(traceTags.traceId, traceId), eq(traceTags.key, key)))
+    .returning({ key: traceTags.key });
+  return deleted.length > 0;
+}
+
+/** Ids of an experiment's traces to delete: the given ones, or the oldest up to a time. */
+export async function selectTracesToDelete(
+  db: Database,
+  experimentId: number,
+  by: { ids: string[] } | { maxTimestampMillis: number; maxTraces?: number },
+): Promise<string[]> {
+  const cond =
+    "ids" in by
+      ? and(eq(traceInfo.experimentId, experimentId), inJson(traceInfo.traceId, by.ids))
+      : and(eq(traceInfo.experimentId, experimentId), sql`${traceInfo.requestTime} <= ${by.maxTimestampMillis}`);
+  const query = db.select({ id: traceInfo.traceId }).from(traceInfo).where(cond).orderBy(asc(traceInfo.requestTime), asc(traceInfo.traceId));
+  const rows = "maxTraces" in by && by.maxTraces !== undefined ? await query.limit(by.maxTraces) : await query;
+  return rows.map((r) => r.id);
+}
+
+/** Deletes traces and everything attached to them in one atomic batch. */
+export async function deleteTraces(db: Database, ids: string[]) {
+  await db.batch([
+    db.delete(traceTags).where(inJson(traceTags.traceId, ids)),
+    db.delete(traceRequestMetadata).where(inJson(traceRequestMetadata.traceId, ids)),
+    db.delete(traceSpans).where(inJson(traceSpans.traceId, ids)),
+    db.delete(traceRunLinks).where(inJson(traceRunLinks.traceId, ids)),
+    db.delete(assessments).where(inJson(assessments.traceId, ids)),
+    db.delete(traceInfo).where(inJson(traceInfo.traceId, ids)),
+  ]);
+}
+
+/** Links the existing ones of the traces to a run. */
+export async function linkTracesToRun(db: Database, traceIds: string[], runId: string) {
+  await db.run(
+    sql`INSERT INTO trace_run_links (trace_id, run_id)
+        SELECT trace_id, ${runId} FROM trace_info WHERE trace_id IN (SELECT value FROM json_each(${JSON.stringify(traceIds)}))
+        ON CONFLICT DO NOTHING`,
+  );
+}
+
+export async function findAssessment(db: Database, traceId: string, assessmentId: string): Promise<Assessment | undefined> {
+  const rows = await db
+    .select()
+    .from(assessments)
+    .where(and(eq(assessments.traceId, traceId), eq(assessments.assessmentId, assessmentId)));
+  return rows[0] && toAssessment(rows[0]);
+}
+
+/** Inserts (or rewrites) an assessment; `invalidate` names one it overrides, which becomes invalid. */
+export async function saveAssessment(db: Database, a: Assessment, invalidate?: string) {
+  const statements = [insertAssessments(db, [a])];
+  if (invalidate) statements.push(setValid(db, a.traceId, invalidate, false));
+  await db.batch([statements[0], ...statements.slice(1)]);
+}
+
+function setValid(db: Database, traceId: string, assessmentId: string, valid: boolean) {
+  return batchable(
+    db,
+    db.run(sql`UPDATE assessments SET content = json_set(content, '$.valid', json(${valid ? "true" : "false"}))
+               WHERE trace_id = ${traceId} AND assessment_id = ${assessmentId}`),
+  );
+}
+
+/** Deletes an assessment, restoring the one it overrode. */
+export async function deleteAssessment(db: Database, a: Assessment) {
+  const overridden = typeof a.content.overrides === "string" ? a.content.overrides : undefined;
+  const del = db.delete(assessments).where(and(eq(assessments.traceId, a.traceId), eq(assessments.assessmentId, a.assessmentId)));
+  await (overridden ? db.batch([del, setValid(db, a.traceId, overridden, true)]) : del);
+}
