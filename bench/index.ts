@@ -21,15 +21,20 @@ import { logBatchSequential, logMetricSequential } from "./workloads/logging";
 import { notRun, type BenchContext, type WorkloadResult } from "./workloads/result";
 import { searchRuns } from "./workloads/search";
 
-const USAGE = `usage: npm run bench -- [--quick] [--url <base url>] [--token <bearer token>] [--json <file>]
+/** Workload groups, in running order; `--only` picks some (get-history reads log-batch's data). */
+const GROUPS = ["health", "log-metric", "log-batch", "get-history", "bulk-interval", "writers", "search", "artifacts"] as const;
+type Group = (typeof GROUPS)[number];
+
+const USAGE = `usage: npm run bench -- [--quick] [--url <base url>] [--token <bearer token>] [--json <file>] [--only <groups>]
   --quick   smaller sizes (under 2 minutes on 2 cores); the table says which
   --url     any MLflow-compatible server (default: start the local npm start server)
   --token   sent as "Authorization: Bearer <token>"
-  --json    also write the figures as JSON to <file>`;
+  --json    also write the figures as JSON to <file>
+  --only    comma-separated subset of: ${GROUPS.join(", ")}`;
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { quick: { type: "boolean" }, url: { type: "string" }, token: { type: "string" }, json: { type: "string" }, help: { type: "boolean" } },
+    options: { quick: { type: "boolean" }, url: { type: "string" }, token: { type: "string" }, json: { type: "string" }, only: { type: "string" }, help: { type: "boolean" } },
   });
   if (values.help) {
     console.log(USAGE);
@@ -56,7 +61,11 @@ async function main(): Promise<number> {
       sampler: server ? new RssSampler(server.pgid, server.port) : undefined,
     };
     const idle = server ? workerdRss(server.pgid, server.port) : 0;
-    const { workloads, artifactBaseline, artifactMark } = await runAll(ctx);
+    const only = values.only ? new Set(values.only.split(",").map((g) => g.trim())) : new Set<string>(GROUPS);
+    const unknown = [...only].filter((g) => !(GROUPS as readonly string[]).includes(g));
+    if (unknown.length) throw new Error(`unknown workload group(s) ${unknown.join(", ")}\n${USAGE}`);
+    if (only.has("get-history")) only.add("log-batch");
+    const { workloads, artifactBaseline, artifactMark } = await runAll(ctx, only as Set<Group>);
     ctx.sampler?.stop();
     const report: BenchReport = {
       meta: { url, mode: sizes.quick ? "quick" : "full", localServer: !!server, startedAt: startedAt.toISOString(), durationS: (Date.now() - startedAt.getTime()) / 1000, node: process.version, cpus: availableParallelism() },
@@ -74,10 +83,11 @@ async function main(): Promise<number> {
 }
 
 /** Every workload in order; one that fails becomes a FAILED row and the rest still run. */
-async function runAll(ctx: BenchContext): Promise<{ workloads: WorkloadResult[]; artifactBaseline: number; artifactMark: number }> {
+async function runAll(ctx: BenchContext, only: Set<Group>): Promise<{ workloads: WorkloadResult[]; artifactBaseline: number; artifactMark: number }> {
   const { sizes } = ctx;
   const workloads: WorkloadResult[] = [];
-  const step = async (name: string, fn: () => Promise<WorkloadResult | WorkloadResult[]>) => {
+  const step = async (group: Group, name: string, fn: () => Promise<WorkloadResult | WorkloadResult[]>) => {
+    if (!only.has(group)) return;
     ctx.progress(name);
     try {
       const rows = await fn();
@@ -87,28 +97,28 @@ async function runAll(ctx: BenchContext): Promise<{ workloads: WorkloadResult[];
     }
   };
   const experimentId = await ctx.client.createExperiment(ctx.tag);
-  await step("health", () => httpFloor(ctx));
-  await step("log-metric", () => logMetricSequential(ctx, experimentId));
+  await step("health", "health", () => httpFloor(ctx));
+  await step("log-metric", "log-metric", () => logMetricSequential(ctx, experimentId));
   let history: { runId: string; key: string } | undefined;
-  await step("log-batch", async () => {
+  await step("log-batch", "log-batch", async () => {
     const { result, ...rest } = await logBatchSequential(ctx, experimentId);
     history = rest;
     return result;
   });
   const historyPoints = sizes.logBatchCalls * sizes.batchSize;
-  await step("get-history", () => (history ? getHistory(ctx, history.runId, history.key, historyPoints) : Promise.reject(new Error("log-batch failed"))));
-  await step("get-history-bulk-interval", async () => {
+  await step("get-history", "get-history", () => (history ? getHistory(ctx, history.runId, history.key, historyPoints) : Promise.reject(new Error("log-batch failed"))));
+  await step("bulk-interval", "get-history-bulk-interval", async () => {
     if (sizes.bulkPoints === historyPoints && history) return bulkInterval(ctx, history.runId, history.key, historyPoints);
     const run = await ctx.client.createRun(experimentId, "bulk-interval");
     ctx.progress(`  setup: ${sizes.bulkPoints.toLocaleString("en-US")} points`);
     await writeMetric(ctx, run.run_id, "loss", sizes.bulkPoints);
     return bulkInterval(ctx, run.run_id, "loss", sizes.bulkPoints);
   });
-  for (const writers of sizes.writerCounts) await step(`${writers} concurrent writers`, () => concurrentWriters(ctx, experimentId, writers));
-  for (const runs of sizes.searchRunCounts) await step(`search-runs over ${runs} runs`, () => searchRuns(ctx, runs));
+  for (const writers of sizes.writerCounts) await step("writers", `${writers} concurrent writers`, () => concurrentWriters(ctx, experimentId, writers));
+  for (const runs of sizes.searchRunCounts) await step("search", `search-runs over ${runs} runs`, () => searchRuns(ctx, runs));
   const artifactBaseline = ctx.sampler ? workerdRss(ctx.sampler.pgid, ctx.sampler.publicPort) : 0;
   const artifactMark = ctx.sampler?.mark() ?? 0;
-  await step("artifacts", () => artifactWorkloads(ctx, experimentId));
+  await step("artifacts", "artifacts", () => artifactWorkloads(ctx, experimentId));
   return { workloads, artifactBaseline, artifactMark };
 }
 

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream } from "node:fs";
 import { createServer } from "node:net";
@@ -33,7 +34,17 @@ export async function startLocalServer(timeoutMs = 180_000): Promise<LocalServer
   // detached: Node calls setsid(), so the wrangler/workerd tree shares one process group.
   const child = spawn(
     "bash",
-    ["scripts/start.sh", "--inspector-port", "0", "--show-interactive-dev-session=false", "--var", "MLFLARE_ENV:local"],
+    [
+      "scripts/start.sh",
+      "--inspector-port",
+      "0",
+      "--show-interactive-dev-session=false",
+      "--var",
+      "MLFLARE_ENV:local",
+      // A throwaway key so the multipart workload can get signed part URLs.
+      "--var",
+      `MLFLARE_SIGNING_SECRET:${randomBytes(32).toString("hex")}`,
+    ],
     { cwd: REPO, detached: true, stdio: ["ignore", log, log], env: { ...process.env, PORT: String(port), CI: "1" } },
   );
   const url = `http://127.0.0.1:${port}`;

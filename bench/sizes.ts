@@ -59,7 +59,7 @@ export const QUICK: Sizes = {
   historyReads: 3,
   bulkPoints: 100_000,
   bulkReads: 5,
-  searchRunCounts: [1_000, 2_000],
+  searchRunCounts: [1_000],
   searchReads: 3,
   pointsPerWriter: 50,
   artifactBytes: 20 * MB,

@@ -53,10 +53,9 @@ async function putArtifact(ctx: BenchContext, root: string, size: string): Promi
   const latencies: number[] = [];
   for (let i = 0; i < sizes.artifactRepeats; i++) {
     const { ms, value: res } = await timed(() =>
-      client.raw("PUT", `${PROXY}/artifacts/${root}/bench/big.bin`, { body: byteStream(sizes.artifactBytes), headers: { "Content-Type": "application/octet-stream" } }),
+      client.upload(`${PROXY}/artifacts/${root}/bench/big.bin`, sizes.artifactBytes, { headers: { "Content-Type": "application/octet-stream" } }),
     );
-    const text = await res.text();
-    if (res.status !== 200) return notRun("artifact PUT", size, "failed", `HTTP ${res.status} ${text.slice(0, 120)}`);
+    if (res.status !== 200) return notRun("artifact PUT", size, "failed", `HTTP ${res.status} ${res.text.slice(0, 120)}`);
     latencies.push(ms);
   }
   return mibPerSecond("artifact PUT", size, latencies, sizes.artifactBytes);
@@ -97,13 +96,10 @@ async function multipartUpload(ctx: BenchContext, root: string, size: string): P
       const credential = created.credentials[i];
       const bytes = Math.min(sizes.partBytes, sizes.multipartBytes - i * sizes.partBytes);
       const url = new URL(credential.url, client.baseUrl).toString();
-      const { ms, value: res } = await timed(() =>
-        client.raw("PUT", url, { body: byteStream(bytes), headers: credential.headers ?? {}, auth: false, label: "PUT multipart part URL" }),
-      );
-      const text = await res.text();
-      if (res.status !== 200) throw new Error(`part ${credential.part_number}: HTTP ${res.status} ${text.slice(0, 120)}`);
+      const { ms, value: res } = await timed(() => client.upload(url, bytes, { headers: credential.headers ?? {}, auth: false, label: "PUT multipart part URL" }));
+      if (res.status !== 200) throw new Error(`part ${credential.part_number}: HTTP ${res.status} ${res.text.slice(0, 120)}`);
       partLatencies.push(ms);
-      return { part_number: credential.part_number, etag: res.headers.get("etag") ?? "", url: credential.url };
+      return { part_number: credential.part_number, etag: res.etag, url: credential.url };
     });
     parts.sort((a, b) => a.part_number - b.part_number);
     await client.json("POST", `${PROXY}/mpu/complete/${dir}`, { path: name, upload_id: created.upload_id, parts });
@@ -127,20 +123,6 @@ async function storedSize(client: MlflowClient, dir: string, name: string): Prom
 function mibPerSecond(name: string, size: string, latencies: number[], bytes: number): WorkloadResult {
   const total = latencies.reduce((a, b) => a + b, 0);
   return measured(name, size, latencies, (bytes / MIB) * latencies.length, total, "MiB/s");
-}
-
-/** `size` bytes of a fixed pattern, produced on demand so the bench never holds the file. */
-function byteStream(size: number): ReadableStream<Uint8Array> {
-  const chunk = new Uint8Array(MIB).map((_, i) => (i * 31) & 0xff);
-  let sent = 0;
-  return new ReadableStream({
-    pull(controller) {
-      if (sent >= size) return controller.close();
-      const n = Math.min(MIB, size - sent);
-      controller.enqueue(chunk.slice(0, n));
-      sent += n;
-    },
-  });
 }
 
 async function drain(res: Response): Promise<number> {
