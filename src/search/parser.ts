@@ -68,18 +68,21 @@ export function parseFilter(filter: string | undefined): Clause[] {
 export function parseOrderBy(text: string): OrderBy {
   const tokens = tokenize(text);
   const [ident, direction, ...rest] = tokens;
-  if (!ident || ident.kind !== "ident" || rest.length > 0) {
+  if (!ident || ident.kind !== "ident" || rest.length > 0 || isDirection(ident.text)) {
     throw invalidParameter(`Invalid order_by clause '${text}'. Could not be parsed.`);
   }
   let ascending = true;
   if (direction) {
-    const word = direction.kind === "ident" || direction.kind === "keyword" ? direction.text.toLowerCase() : "";
-    if (word !== "asc" && word !== "desc") throw invalidParameter(`Invalid ordering key in order_by clause '${text}'.`);
-    ascending = word === "asc";
+    if (direction.kind !== "ident" || !isDirection(direction.text)) throw invalidParameter(`Invalid ordering key in order_by clause '${text}'.`);
+    ascending = direction.text.toLowerCase() === "asc";
   }
   // MLflow reads order_by keys through shlex, which drops every quote.
   const parts = ident.parts.map((p) => ({ raw: p.text, text: p.text, quote: "" as const }));
   return { identifier: { parts, text: ident.text }, ascending, text };
+}
+
+function isDirection(word: string): boolean {
+  return /^(asc|desc)$/i.test(word);
 }
 
 type Parsed = { clause: Clause; end: number } | undefined;

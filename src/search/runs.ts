@@ -1,18 +1,7 @@
 import { invalidParameter } from "../protocol/errors";
 import { splitIdentifier, trimBackticks } from "./identifier";
 import { type Clause, parseFilter, parseOrderBy } from "./parser";
-import {
-  comparator,
-  LIST_OPS,
-  lowerCaseList,
-  NUMERIC_OPS,
-  type NumericTest,
-  numeric,
-  quotedString,
-  STRING_OPS,
-  type StringTest,
-  stringTest,
-} from "./terms";
+import { comparator, lowerCaseList, NUMERIC_OPS, type NumericTest, numeric, quotedString, STRING_OPS, type StringTest } from "./terms";
 
 /**
  * What `runs/search` understands (MLflow's SearchUtils): metrics by latest value,
@@ -121,9 +110,10 @@ function resolveClause(clause: Clause): RunPredicate {
       return { kind: entity, key, test: { op: comparator(clause, STRING_OPS), value: s } };
     }
     case "dataset": {
-      const v = value.kind === "list" ? lowerCaseList(value) : quotedString(value, "Expected a quoted string value for dataset attributes. Got value ");
-      const test = stringTest(comparator(clause, [...STRING_OPS, ...LIST_OPS]), v);
-      return { kind: "dataset", field: key as DatasetField, test };
+      const field = key as DatasetField;
+      if (value.kind === "list") return { kind: "dataset", field, test: listTest(clause) };
+      const s = quotedString(value, "Expected a quoted string value for dataset attributes. Got value ");
+      return { kind: "dataset", field, test: { op: comparator(clause, STRING_OPS), value: s } };
     }
     case "attribute":
       return resolveAttribute(clause, key);
@@ -136,15 +126,17 @@ function resolveAttribute(clause: Clause, key: string): RunPredicate {
     const n = numeric(clause.value, `Expected numeric value type for numeric attribute: ${key}. Found `);
     return { kind: "time", name: name as TimeAttribute, test: { op: comparator(clause, NUMERIC_OPS), value: n } };
   }
-  let v: string | string[];
   if (clause.value.kind === "list") {
     if (key !== "run_id") throw invalidParameter("Only the 'run_id' attribute supports comparison with a list of quoted string values.");
-    v = lowerCaseList(clause.value);
-  } else {
-    v = quotedString(clause.value, "Expected a quoted string value for attributes. Got value ");
+    return { kind: "attribute", name: "run_id", test: listTest(clause) };
   }
-  const test = stringTest(comparator(clause, [...STRING_OPS, ...LIST_OPS]), v);
-  return { kind: "attribute", name: name as StringAttribute, test };
+  const s = quotedString(clause.value, "Expected a quoted string value for attributes. Got value ");
+  return { kind: "attribute", name: name as StringAttribute, test: { op: comparator(clause, STRING_OPS), value: s } };
+}
+
+/** The parser reads a list only after IN or NOT IN. */
+function listTest(clause: Clause): StringTest {
+  return { op: clause.comparator as "IN" | "NOT IN", values: lowerCaseList(clause.value) };
 }
 
 function resolveIdentifier(

@@ -11,7 +11,6 @@ export type NumericTest = { op: "=" | "!=" | "<" | "<=" | ">" | ">="; value: num
 
 export const NUMERIC_OPS = ["=", "!=", "<", "<=", ">", ">="] as const;
 export const STRING_OPS = ["=", "!=", "LIKE", "ILIKE"] as const;
-export const LIST_OPS = ["IN", "NOT IN"] as const;
 
 /**
  * The comparator of a clause, which must be one of `allowed`.
@@ -44,8 +43,9 @@ export function numeric(value: Value, otherwise: string): number {
 }
 
 /**
- * A parenthesised list of quoted strings. Like MLflow, entries that are not all
- * lower case are dropped: they cannot be run ids, and MySQL would match them anyway.
+ * The values of an IN / NOT IN list, which must be quoted strings. Like MLflow,
+ * entries that are not all lower case are dropped: they cannot be run ids, and MySQL
+ * would match them anyway.
  */
 export function lowerCaseList(value: Value): string[] {
   if (value.kind !== "list" || value.items.length === 0) {
@@ -62,14 +62,4 @@ export function lowerCaseList(value: Value): string[] {
 /** Python's str.islower(): some cased character, and none upper case. */
 function isLower(s: string): boolean {
   return s === s.toLowerCase() && s !== s.toUpperCase();
-}
-
-/** Builds a string test from a resolved comparator and the clause's value. */
-export function stringTest(op: (typeof STRING_OPS)[number] | (typeof LIST_OPS)[number], value: string | string[]): StringTest {
-  if (op === "IN" || op === "NOT IN") {
-    if (!Array.isArray(value)) throw invalidParameter(`Expected a list of quoted string values for '${op}'.`);
-    return { op, values: value };
-  }
-  if (Array.isArray(value)) throw invalidParameter(`Expected a quoted string value for '${op}', not a list.`);
-  return { op, value };
 }
