@@ -65,10 +65,10 @@ function predicate(p: RunPredicate): SQL {
       return compareNumber(COLUMNS[p.name], p.test);
     case "dataset":
       return p.field === "context"
-        ? sql`EXISTS (SELECT 1 FROM run_inputs i JOIN datasets d ON d.dataset_id = i.source_id
+        ? sql`EXISTS (SELECT 1 FROM run_inputs i JOIN datasets d ON i.source_type = 'DATASET' AND d.dataset_id = i.source_id
             JOIN input_tags it ON it.input_id = i.input_id AND it.name = ${DATASET_CONTEXT_TAG}
             WHERE i.run_id = r.run_id AND ${compareString(sql.raw("it.value"), p.test)})`
-        : sql`EXISTS (SELECT 1 FROM run_inputs i JOIN datasets d ON d.dataset_id = i.source_id
+        : sql`EXISTS (SELECT 1 FROM run_inputs i JOIN datasets d ON i.source_type = 'DATASET' AND d.dataset_id = i.source_id
             WHERE i.run_id = r.run_id AND ${compareString(sql.raw(`d.${p.field}`), p.test)})`;
   }
 }

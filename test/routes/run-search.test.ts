@@ -201,3 +201,36 @@ async function SELF_post(path: string, body: unknown, method = "POST") {
   }
   return SELF.fetch(`http://mlflare.test${path}`, init);
 }
+
+describe("runs/search over dataset inputs", () => {
+  it("matches runs with any input dataset whose name, digest or context matches", async () => {
+    const exp = await createExperiment(unique("datasets"));
+    const input = (name: string, digest: string, context?: string) => ({
+      tags: context ? [{ key: "mlflow.data.context", value: context }] : [],
+      dataset: { name, digest, source_type: "local", source: "/tmp/x" },
+    });
+    const runs: Record<string, ReturnType<typeof input>[]> = {
+      both: [input("iris", "d1", "training"), input("wine", "d2", "eval")],
+      iris: [input("iris", "d1", "eval")],
+      none: [],
+      upper: [input("Iris-Big", "d3")],
+    };
+    for (const [name, datasets] of Object.entries(runs)) {
+      const id = await createRun(exp, name, T0, []);
+      if (datasets.length) await ok(post("/runs/log-inputs", { run_id: id, datasets }));
+    }
+    const where = async (filter: string) =>
+      names(await post("/runs/search", { experiment_ids: [exp], filter, order_by: ["attributes.run_name"] }));
+    expect(await where("datasets.name = 'iris'")).toEqual(["both", "iris"]);
+    expect(await where("dataset.name != 'iris'")).toEqual(["both", "upper"]);
+    expect(await where("datasets.name LIKE 'Iris%'")).toEqual(["upper"]);
+    expect(await where("datasets.name ILIKE 'iris%'")).toEqual(["both", "iris", "upper"]);
+    expect(await where("datasets.digest IN ('d2', 'd3')")).toEqual(["both", "upper"]);
+    expect(await where("datasets.digest NOT IN ('d1')")).toEqual(["both", "upper"]);
+    expect(await where("datasets.context = 'training'")).toEqual(["both"]);
+    expect(await where("datasets.context = 'eval' AND datasets.name = 'wine'")).toEqual(["both"]);
+    expect(await where("datasets.context IN ('eval')")).toEqual(["both", "iris"]);
+    // MLflow drops list entries that are not lower case, dataset names included.
+    expect(await where("datasets.name IN ('Iris-Big')")).toEqual([]);
+  });
+});
