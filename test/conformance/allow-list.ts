@@ -41,34 +41,24 @@ export const ALLOW_LIST: readonly AllowEntry[] = [
       why: "a JSON array/string/number body is a client mistake: 400 in MLflow's envelope, not the stock 500 HTML page",
     }),
   ),
-  {
-    file: "08_errors",
-    seq: 55,
-    expect: INVALID,
-    deviation: "over-lenient",
-    why: "view_type 7 names no ViewType: refused like any other bad enum value (seq 54)",
-  },
-  {
-    file: "08_errors",
-    seq: 56,
-    expect: INVALID,
-    deviation: "over-lenient",
-    why: 'run_view_type "NOPE" names no ViewType: refused like any other bad enum value',
-  },
-  {
-    file: "08_errors",
-    seq: 57,
-    expect: INVALID,
-    deviation: "over-lenient",
-    why: 'run status "EXPLODED" names no RunStatus: refused instead of silently ignored',
-  },
-  {
-    file: "08_errors",
-    seq: 83,
-    expect: INVALID,
-    deviation: "stock-5xx",
-    why: "a garbage logged-models page token is the caller's mistake: 400 like every other search, not the stock 500",
-  },
+  ...([["02_runs_logging", 75], ["08_errors", 57]] as const).map(
+    ([file, seq]): AllowEntry => ({
+      file,
+      seq,
+      expect: INVALID,
+      deviation: "over-lenient",
+      why: 'runs/update with status "EXPLODED", which names no RunStatus: refused instead of silently ignored',
+    }),
+  ),
+  ...([["06_logged_models", 83], ["08_errors", 83]] as const).map(
+    ([file, seq]): AllowEntry => ({
+      file,
+      seq,
+      expect: INVALID,
+      deviation: "stock-5xx",
+      why: "a garbage logged-models page token is the caller's mistake: 400 like every other search, not the stock 500",
+    }),
+  ),
   {
     file: "08_errors",
     seq: 102,
@@ -83,6 +73,45 @@ export const ALLOW_LIST: readonly AllowEntry[] = [
     deviation: "web-ui",
     why: "/ is the stock web UI's landing page, which mlflare does not serve",
   },
+  {
+    file: "04_artifacts",
+    seq: 58,
+    expect: { status: 200 },
+    deviation: "stock-5xx",
+    why: "a non-ASCII file name downloads (RFC 5987 filename*), where the stock server fails building a non-ASCII header",
+  },
+  {
+    file: "04_artifacts",
+    seq: 69,
+    expect: INVALID,
+    deviation: "stock-5xx",
+    why: "GET of an artifact directory is the caller's mistake: 400, not the stock 500",
+  },
+  ...[124, 130, 135, 139].map(
+    (seq): AllowEntry => ({
+      file: "04_artifacts",
+      seq,
+      expect: { status: 200 },
+      deviation: "stock-501",
+      why: "multipart upload (mpu/create) and presigned download are implemented over R2, not refused with 501",
+    }),
+  ),
+  {
+    file: "05_registry",
+    seq: 116,
+    expect: { status: 404, error_code: "RESOURCE_DOES_NOT_EXIST" },
+    deviation: "stock-5xx",
+    why: "/model-versions/get-artifact resolves a runs:/ source through the run's artifact root (the stock server fails with 500); the run has no model/MLmodel, so 404",
+  },
+  ...[131, 132].map(
+    (seq): AllowEntry => ({
+      file: "04_artifacts",
+      seq,
+      expect: { status: 404, error_code: "RESOURCE_DOES_NOT_EXIST" },
+      deviation: "stock-501",
+      why: "mpu/complete and mpu/abort are implemented; the recorded call names an upload id that does not exist",
+    }),
+  ),
   ...[103, 104, 105, 117, 119].map(
     (seq): AllowEntry => ({
       file: "04_artifacts",

@@ -14,9 +14,9 @@ export const SCENARIOS = {
   "02_runs_logging": true,
   "03_search_runs": true,
   "04_artifacts": false, // issue 3
-  "05_registry": false, // issue 4
-  "06_logged_models": false, // issue 4
-  "07_traces": false, // issue 4
+  "05_registry": true,
+  "06_logged_models": true,
+  "07_traces": true,
   "08_errors": true,
 } as const;
 
@@ -27,10 +27,6 @@ export type ScenarioName = keyof typeof SCENARIOS;
  * are skipped in every enabled scenario. Delete a line when its routes land.
  */
 export const PENDING_ROUTES: readonly string[] = [
-  "/mlflow/registered-models", // issue 4
-  "/mlflow/model-versions", // issue 4
-  "/mlflow/logged-models", // issue 4
-  "/mlflow/traces", // issue 4
   "/mlflow/artifacts", // issue 3: run-level artifact routes (list, presigned-upload-url)
 ];
 
