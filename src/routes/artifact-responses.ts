@@ -6,6 +6,12 @@ import { readFile, statFile } from "../services/artifacts";
 import { guessMimeType } from "../services/artifacts-mime";
 
 /**
+ * A path parameter spanning `/` and any character, control characters included, so that
+ * every malformed path reaches its route and is refused there with MLflow's 400.
+ */
+export const ANY_PATH = ":path{[\\s\\S]+}";
+
+/**
  * The still-encoded path after `marker` in the request URL, validated into a key. Hono
  * would hand the parameter over decoded; decoding exactly once ourselves is what lets
  * double-encoded forms be told apart.

@@ -4,7 +4,7 @@ import { invalidParameter } from "../protocol/errors";
 import { jsonResponse } from "../protocol/json";
 import { artifactPath, joinKey } from "../services/artifact-path";
 import * as artifacts from "../services/artifacts";
-import { contentLength, fileResponse, pathAfter } from "./artifact-responses";
+import { ANY_PATH, contentLength, fileResponse, pathAfter } from "./artifact-responses";
 import type { AppContext, Route } from "./route";
 
 /**
@@ -28,7 +28,7 @@ export const artifactRoutes: Route[] = [
   {
     method: "PUT",
     api: 2,
-    path: `${ARTIFACTS}:path{.+}`,
+    path: `${ARTIFACTS}${ANY_PATH}`,
     access: { experiment: "EDIT", from: "artifact_path" },
     handler: async (c) => {
       const key = pathAfter(c, ARTIFACTS, "file");
@@ -39,14 +39,14 @@ export const artifactRoutes: Route[] = [
   {
     method: "GET",
     api: 2,
-    path: `${ARTIFACTS}:path{.+}`,
+    path: `${ARTIFACTS}${ANY_PATH}`,
     access: { experiment: "READ", from: "artifact_path" },
     handler: (c) => fileResponse(c, c.env.ARTIFACTS, pathAfter(c, ARTIFACTS, "file")),
   },
   {
     method: "DELETE",
     api: 2,
-    path: `${ARTIFACTS}:path{.+}`,
+    path: `${ARTIFACTS}${ANY_PATH}`,
     access: { experiment: "MANAGE", from: "artifact_path" },
     handler: async (c) => {
       await artifacts.deleteArtifacts(c.env.ARTIFACTS, pathAfter(c, ARTIFACTS, "dir") || invalidRoot());

@@ -6,7 +6,7 @@ import { statFile } from "../services/artifacts";
 import * as mpu from "../services/artifacts-multipart";
 import { PART_PATH, partScope, transferSigner } from "../services/artifacts-signers";
 import { checkSignedClaim } from "../services/artifacts-share";
-import { contentLength, pathAfter } from "./artifact-responses";
+import { ANY_PATH, contentLength, pathAfter } from "./artifact-responses";
 import type { AppContext, Route } from "./route";
 
 /**
@@ -29,7 +29,7 @@ export const multipartRoutes: Route[] = [
   {
     method: "POST",
     api: 2,
-    path: `${CREATE}:path{.+}`,
+    path: `${CREATE}${ANY_PATH}`,
     access: { experiment: "EDIT", from: "artifact_path" },
     handler: async (c) => {
       const dir = pathAfter(c, CREATE, "dir");
@@ -43,7 +43,7 @@ export const multipartRoutes: Route[] = [
   {
     method: "POST",
     api: 2,
-    path: `${COMPLETE}:path{.+}`,
+    path: `${COMPLETE}${ANY_PATH}`,
     access: { experiment: "EDIT", from: "artifact_path" },
     handler: async (c) => {
       const dir = pathAfter(c, COMPLETE, "dir");
@@ -55,7 +55,7 @@ export const multipartRoutes: Route[] = [
   {
     method: "POST",
     api: 2,
-    path: `${ABORT}:path{.+}`,
+    path: `${ABORT}${ANY_PATH}`,
     access: { experiment: "EDIT", from: "artifact_path" },
     handler: async (c) => {
       const dir = pathAfter(c, ABORT, "dir");
@@ -67,7 +67,7 @@ export const multipartRoutes: Route[] = [
   {
     method: "GET",
     api: 2,
-    path: `${PRESIGNED}:path{.+}`,
+    path: `${PRESIGNED}${ANY_PATH}`,
     access: { experiment: "READ", from: "artifact_path" },
     handler: async (c) => {
       const key = pathAfter(c, PRESIGNED, "file");
@@ -82,7 +82,7 @@ export const multipartRoutes: Route[] = [
     // The signature is the credential: it names this key, upload, part and an expiry.
     method: "PUT",
     api: 2,
-    path: `${PART_PATH}:path{.+}`,
+    path: `${PART_PATH}${ANY_PATH}`,
     access: "public",
     handler: async (c) => {
       const key = pathAfter(c, PART_PATH, "file");

@@ -4,7 +4,7 @@ import { jsonResponse } from "../protocol/json";
 import * as artifacts from "../services/artifacts";
 import { SHARED_PATH } from "../services/artifacts-signers";
 import { checkSignedClaim, shareLink } from "../services/artifacts-share";
-import { contentLength, fileResponse, pathAfter } from "./artifact-responses";
+import { ANY_PATH, contentLength, fileResponse, pathAfter } from "./artifact-responses";
 import type { AppContext, Route } from "./route";
 
 /**
@@ -40,7 +40,7 @@ export const sharedLinkRoutes: Route[] = [
     // The signature is the credential: it names this key, the method and an expiry.
     method: "GET",
     api: 2,
-    path: `${SHARED_PATH}:path{.+}`,
+    path: `${SHARED_PATH}${ANY_PATH}`,
     access: "public",
     handler: async (c) => {
       const key = pathAfter(c, SHARED_PATH, "file");
@@ -51,7 +51,7 @@ export const sharedLinkRoutes: Route[] = [
   {
     method: "PUT",
     api: 2,
-    path: `${SHARED_PATH}:path{.+}`,
+    path: `${SHARED_PATH}${ANY_PATH}`,
     access: "public",
     handler: async (c) => {
       const key = pathAfter(c, SHARED_PATH, "file");
