@@ -37,6 +37,7 @@ export const TransitionModelVersionStage = message(
 );
 export const SearchModelVersions = message({ filter: str(), max_results: i64(), order_by: list(str()), page_token: str() });
 export const SetModelVersionTag = message({ name: str(), version: str(), key: str(), value: str() }, ["name", "version", "key"]);
+export const GetModelVersionArtifact = message({ name: str(), version: str(), path: str() }, ["name", "version", "path"]);
 export const DeleteModelVersionTag = message({ name: str(), version: str(), key: str() }, ["name", "version", "key"]);
 
 export interface KeyValue {

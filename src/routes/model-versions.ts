@@ -2,6 +2,7 @@ import { decode } from "../protocol/decode";
 import { jsonResponse } from "../protocol/json";
 import * as msg from "../protocol/registry";
 import * as versions from "../services/model-versions";
+import { fileResponse } from "./artifact-responses";
 import type { Route } from "./route";
 
 const ok = () => jsonResponse({});
@@ -95,6 +96,16 @@ export const modelVersionRoutes: Route[] = [
       const req = await decode(c, msg.DeleteModelVersionTag);
       await versions.deleteModelVersionTag(c.var.db, req.name, req.version, req.key);
       return ok();
+    },
+  },
+  {
+    method: "GET",
+    api: null,
+    path: "/model-versions/get-artifact",
+    access: { registeredModel: "READ", from: "name" },
+    handler: async (c) => {
+      const req = await decode(c, msg.GetModelVersionArtifact);
+      return fileResponse(c, c.env.ARTIFACTS, await versions.modelVersionArtifactKey(c.var.db, req.name, req.version, req.path));
     },
   },
 ];

@@ -6,7 +6,9 @@ import { IS_PROMPT_TAG, modelVersionFilter, modelVersionOrder } from "../search/
 import type { Database } from "../store/db";
 import { findLoggedModel, setLoggedModelTags } from "../store/logged-models";
 import * as store from "../store/model-versions";
-import { parseModelSource, type ModelSource } from "./model-source";
+import { findRunArtifactUri } from "../store/artifact-roots";
+import { artifactPath, artifactRootKey, joinKey } from "./artifact-path";
+import { parseModelSource, runArtifactLocation, type ModelSource } from "./model-source";
 import { canonicalStage, modelNotFound, parseVersion, registryTags, validateAliasName, validateModelName, validateRegistryTag } from "./registered-models";
 import { validateKey } from "./validation";
 
@@ -169,6 +171,24 @@ export async function getModelVersionDownloadUri(db: Database, name: string, ver
   const location = await store.findDownloadLocation(db, name, parseVersion(version));
   if (!location) throw versionNotFound(name, version);
   return location;
+}
+
+/**
+ * The bucket key of one file of a version's artifacts (the web UI's
+ * `/model-versions/get-artifact`). A `runs:/` location is resolved through the run's
+ * artifact root here, where MLflow's server fails with a 500.
+ */
+export async function modelVersionArtifactKey(db: Database, name: string, version: string, path: string): Promise<string> {
+  let location = await getModelVersionDownloadUri(db, name, version);
+  const source = location.startsWith("runs:") ? parseModelSource(location) : undefined;
+  if (source?.kind === "run") {
+    const runRoot = await findRunArtifactUri(db, source.runId);
+    if (runRoot === undefined) throw notFound(`Run with id=${source.runId} not found`);
+    location = runArtifactLocation(runRoot, source.path);
+  }
+  const root = artifactRootKey(location);
+  if (root === undefined) throw invalidParameter(`The artifact location '${location}' of model version ${name}/${version} is not served by this server.`);
+  return joinKey(root, artifactPath(path, { encoded: false, kind: "file" }));
 }
 
 /**
