@@ -109,7 +109,9 @@ export class MlflowClient {
     const headers: Record<string, string | number> = { "User-Agent": "mlflare-bench", ...options.headers, "Content-Length": size };
     if (this.token && options.auth !== false) headers.Authorization = `Bearer ${this.token}`;
     return new Promise((resolve, reject) => {
-      const req = (url.protocol === "https:" ? httpsRequest : httpRequest)(url, { method: "PUT", headers }, (res) => {
+      // A fresh connection per upload: wrangler dev's proxy answers 503 "worker restarted
+      // mid-request" to some large PUTs on a reused keep-alive connection.
+      const req = (url.protocol === "https:" ? httpsRequest : httpRequest)(url, { method: "PUT", headers, agent: false }, (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
         res.on("end", () => {
