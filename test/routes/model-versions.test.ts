@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createExperiment, del, expectError, get, patch, post, unique } from "../helpers/api";
+import { call, createExperiment, del, expectError, get, patch, post, unique } from "../helpers/api";
 
 async function createModel(name = unique("mv")) {
   const r = await post("/registered-models/create", { name });
@@ -221,6 +221,52 @@ describe("model versions", () => {
     expectError(await post("/model-versions/set-tag", { name, version: "1", key: "..", value: "v" }), 400, "INVALID_PARAMETER_VALUE");
     expectError(await post("/model-versions/set-tag", { name, version: "x", key: "k", value: "v" }), 400, "INVALID_PARAMETER_VALUE");
     expectError(await post("/model-versions/set-tag", { name, version: "1", key: "k", value: "v".repeat(100_001) }), 400, "INVALID_PARAMETER_VALUE");
+  });
+});
+
+describe("model version artifacts (web UI get-artifact)", () => {
+  const upload = async (artifactUri: string, path: string, text: string) => {
+    const key = artifactUri.replace(/^mlflow-artifacts:\//, "");
+    const { SELF } = await import("cloudflare:test");
+    const r = await SELF.fetch(`http://mlflare.test/api/2.0/mlflow-artifacts/artifacts/${key}/${path}`, { method: "PUT", body: text });
+    if (r.status !== 200) throw new Error(`upload failed: ${r.status}`);
+  };
+  const artifact = (query: Record<string, string>) => call("GET", `/model-versions/get-artifact?${new URLSearchParams(query)}`);
+
+  it("serves files of a models:/ version from the logged model's artifacts", async () => {
+    const { modelId, artifactUri } = await createLoggedModel();
+    await upload(artifactUri, "MLmodel", "flavors: {}");
+    const name = await createModel();
+    await post("/model-versions/create", { name, source: `models:/${modelId}`, model_id: modelId });
+    const { SELF } = await import("cloudflare:test");
+    const r = await SELF.fetch(`http://mlflare.test/model-versions/get-artifact?name=${name}&version=1&path=MLmodel`);
+    expect(r.status).toBe(200);
+    expect(r.headers.get("Content-Disposition")).toContain("MLmodel");
+    expect(await r.text()).toBe("flavors: {}");
+  });
+
+  it("resolves a runs:/ source through the run's artifact root", async () => {
+    const experimentId = await createExperiment();
+    const run = (await post("/runs/create", { experiment_id: experimentId, start_time: 1 })).json.run.info;
+    await upload(run.artifact_uri, "model/MLmodel", "run model");
+    const name = await createModel();
+    await post("/model-versions/create", { name, source: `runs:/${run.run_id}/model`, run_id: run.run_id });
+    const { SELF } = await import("cloudflare:test");
+    const r = await SELF.fetch(`http://mlflare.test/model-versions/get-artifact?name=${name}&version=1&path=MLmodel`);
+    expect(r.status).toBe(200);
+    expect(await r.text()).toBe("run model");
+    expectError(await artifact({ name, version: "1", path: "nope.txt" }), 404, "RESOURCE_DOES_NOT_EXIST");
+  });
+
+  it("refuses traversal, missing parameters, unserved locations and unknown versions", async () => {
+    const name = await createModel();
+    await post("/model-versions/create", { name, source: "s3://bucket/model" });
+    await post("/model-versions/create", { name, source: "mlflow-artifacts:/1/x" });
+    expectError(await artifact({ name, version: "1", path: "MLmodel" }), 400, "INVALID_PARAMETER_VALUE");
+    expectError(await artifact({ name, version: "2", path: "../../etc/passwd" }), 400, "INVALID_PARAMETER_VALUE");
+    expectError(await artifact({ name, version: "2", path: "/etc/passwd" }), 400, "INVALID_PARAMETER_VALUE");
+    expectError(await artifact({ name, version: "2" }), 400, "INVALID_PARAMETER_VALUE");
+    expectError(await artifact({ name, version: "9", path: "MLmodel" }), 404, "RESOURCE_DOES_NOT_EXIST");
   });
 });
 
