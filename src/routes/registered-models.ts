@@ -20,7 +20,7 @@ export const registeredModelRoutes: Route[] = [
     method: "POST",
     api: 2,
     path: "/mlflow/registered-models/create",
-    access: "user",
+    access: { create: "registeredModel" },
     handler: async (c) => registeredModel(await models.createRegisteredModel(c.var.db, await decode(c, msg.CreateRegisteredModel))),
   },
   {
