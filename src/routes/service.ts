@@ -7,7 +7,8 @@ export const MLFLOW_VERSION = "3.11.2";
 const text = (body: string) => new Response(body, { headers: { "Content-Type": "text/plain; charset=utf-8" } });
 
 export const serviceRoutes: Route[] = [
-  { method: "GET", api: null, path: "/health", access: "public", handler: () => text("OK") },
+  // Flask answers the health check as HTML; monitors that match the media type keep working.
+  { method: "GET", api: null, path: "/health", access: "public", handler: () => new Response("OK", { headers: { "Content-Type": "text/html; charset=utf-8" } }) },
   { method: "GET", api: null, path: "/version", access: "public", handler: () => text(MLFLOW_VERSION) },
   {
     method: "GET",

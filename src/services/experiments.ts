@@ -1,4 +1,4 @@
-import { alreadyExists, invalidParameter, notFound } from "../protocol/errors";
+import { alreadyExists, invalidParameter, MlflowError, notFound } from "../protocol/errors";
 import type { Experiment } from "../protocol/experiments";
 import type { Database } from "../store/db";
 import * as store from "../store/experiments";
@@ -59,7 +59,10 @@ export async function renameExperiment(db: Database, id: string, newName: string
   try {
     await store.renameExperiment(db, exp.experimentId, newName, Date.now());
   } catch (err) {
-    if (isUniqueViolation(err, "experiments.name")) throw alreadyExists(`Experiment(name=${newName}) already exists.`);
+    // MLflow reports a rename collision as BAD_REQUEST (not RESOURCE_ALREADY_EXISTS); clients match on it.
+    if (isUniqueViolation(err, "experiments.name")) {
+      throw new MlflowError("BAD_REQUEST", `Experiment(name=${newName}) already exists.`);
+    }
     throw err;
   }
 }
@@ -74,9 +77,8 @@ export async function deleteExperiment(db: Database, id: string) {
 
 export async function restoreExperiment(db: Database, id: string) {
   const exp = await getExperiment(db, id);
-  if (exp.lifecycleStage !== "deleted") {
-    throw invalidParameter(`The experiment ${id} must be in the 'deleted' state. Current state is ${exp.lifecycleStage}.`);
-  }
+  // MLflow looks restorable experiments up among deleted ones only: an active one is "not found".
+  if (exp.lifecycleStage !== "deleted") throw notFound(`No Experiment with id=${id} exists`);
   await store.setExperimentLifecycle(db, exp.experimentId, "active", Date.now());
 }
 

@@ -42,7 +42,7 @@ describe("experiments", () => {
     const a = await createExperiment();
     const taken = unique("taken");
     await createExperiment(taken);
-    expectError(await post("/experiments/update", { experiment_id: a, new_name: taken }), 400, "RESOURCE_ALREADY_EXISTS");
+    expectError(await post("/experiments/update", { experiment_id: a, new_name: taken }), 400, "BAD_REQUEST");
     const newName = unique("renamed");
     expect((await post("/experiments/update", { experiment_id: a, new_name: newName })).status).toBe(200);
     expect((await get("/experiments/get", { experiment_id: a })).json.experiment.name).toBe(newName);
@@ -57,6 +57,7 @@ describe("experiments", () => {
     expect((await post("/experiments/restore", { experiment_id: id })).status).toBe(200);
     expect((await get("/experiments/get", { experiment_id: id })).json.experiment.lifecycle_stage).toBe("active");
     expectError(await post("/experiments/restore", { experiment_id: "424242" }), 404, "RESOURCE_DOES_NOT_EXIST");
+    expectError(await post("/experiments/restore", { experiment_id: id }), 404, "RESOURCE_DOES_NOT_EXIST");
   });
 
   it("sets and deletes experiment tags", async () => {
