@@ -132,9 +132,13 @@ export async function replayRecording(exchanges: readonly Exchange[], options: R
     const built = buildRequest(e.request, ctx.ids);
     const sent = `${e.request.method} ${built.target}`;
     const request = toRequest(base, built);
-    if (typeof request === "string" || unsendable.has(e.seq)) {
-      if (typeof request === "string" && unsendable.has(e.seq)) result.unsendable++;
-      else result.mismatches.push({ exchange: e, sent, problems: [unsendableProblem(request)], got: "(not sent)" });
+    const declared = unsendable.has(e.seq);
+    if (typeof request === "string" && declared) {
+      result.unsendable++;
+      continue;
+    }
+    if (typeof request === "string" || declared) {
+      result.mismatches.push({ exchange: e, sent, problems: [unsendableProblem(request)], got: "(not sent)" });
       continue;
     }
     if (built.sizeFix) ctx.sizeFix.set(built.sizeFix.key, built.sizeFix.size);
