@@ -167,7 +167,7 @@ function readList(tokens: Token[], start: number): { value: Value; end: number }
     expectItem = false;
   }
   if (i === tokens.length) return undefined;
-  const raw = tokens.slice(start, i + 1).map((t) => t.text).join("").replace(/,/g, ", ");
+  const raw = `(${items.map((item) => item.raw).join(", ")})`;
   return { value: { kind: "list", items, raw }, end: i + 1 };
 }
 
