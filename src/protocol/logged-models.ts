@@ -23,6 +23,7 @@ export const FinalizeLoggedModel = message(
   { model_id: str(), status: protoEnum(LOGGED_MODEL_STATUSES) },
   ["status"],
 );
+export const ListLoggedModelArtifacts = message({ artifact_directory_path: str() });
 export const SetLoggedModelTags = message({ tags: list(keyValue()) });
 export const LogLoggedModelParams = message({ model_id: str(), params: list(keyValue()) });
 

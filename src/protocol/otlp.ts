@@ -1,4 +1,5 @@
 import { invalidParameter } from "./errors";
+import { pythonJson } from "./python-json";
 
 /**
  * OTLP/HTTP binary trace export (`ExportTraceServiceRequest`) decoded into spans in
@@ -16,9 +17,14 @@ export interface OtlpSpan {
   endMs?: number;
   /** OK / ERROR from the span status, undefined when unset. */
   state?: "OK" | "ERROR";
-  /** The span's JSON text. */
+  /** The span's JSON text, as `/traces/get` serves it (OTel proto JSON). */
   json: string;
+  /** The span as MLflow writes it into `traces.json` (Python `json.dumps` text). */
+  dictJson: string;
 }
+
+/** A decoded OTLP AnyValue, as MLflow holds it in Python. */
+type Value = string | boolean | bigint | number | Uint8Array | null | Value[] | { [k: string]: Value };
 
 type Field = { no: number; wire: number; varint?: bigint; bytes?: Uint8Array };
 
@@ -102,21 +108,39 @@ function decodeSpan(f: Field[]): OtlpSpan {
   if (code) statusJson.code = STATUS_CODES[code] ?? code;
   if (message?.bytes?.length) statusJson.message = str(message);
 
+  // MLflow stamps every span with the trace id it belongs to, first among the attributes.
+  const attributes = new Map<string, Value>([["mlflow.traceRequestId", mlflowTraceId]]);
+  for (const kv of sub(f, 9)) {
+    const [key, value] = keyValue(kv);
+    attributes.set(key, value);
+  }
+  const events = sub(f, 11).map(decodeEvent);
+
   const json: Record<string, Json> = { trace_id: base64(traceId), span_id: base64(spanId) };
   if (parent?.length) json.parent_span_id = base64(parent);
   json.name = one(5) ? str(one(5)!) : "";
   json.start_time_unix_nano = start;
   if (end) json.end_time_unix_nano = end;
-  // MLflow stamps every span with the trace id it belongs to, first among the attributes.
-  const attributes = new Map<string, Json>([["mlflow.traceRequestId", { string_value: mlflowTraceId }]]);
-  for (const kv of sub(f, 9)) {
-    const [key, value] = keyValue(kv);
-    attributes.set(key, value);
+  json.attributes = [...attributes].map(([key, value]) => ({ key, value: anyValueJson(value) }));
+  if (events.length) {
+    json.events = events.map((e) =>
+      compactJson({ time_unix_nano: e.time, name: e.name, attributes: e.attributes.size ? [...e.attributes].map(([key, value]) => ({ key, value: anyValueJson(value) })) : undefined }),
+    );
   }
-  json.attributes = [...attributes].map(([key, value]) => ({ key, value }));
-  const events = sub(f, 11).map(decodeEvent);
-  if (events.length) json.events = events;
   json.status = statusJson;
+
+  const dict = {
+    trace_id: base64(traceId),
+    span_id: base64(spanId),
+    parent_span_id: parent?.length ? base64(parent) : null,
+    name: json.name,
+    start_time_unix_nano: start,
+    end_time_unix_nano: end,
+    events: events.map((e) => ({ name: e.name, time_unix_nano: e.time, attributes: Object.fromEntries(e.attributes) })),
+    status: { code: STATUS_CODES[code] ?? "STATUS_CODE_UNSET", message: message?.bytes?.length ? str(message) : "" },
+    // MLflow keeps attribute values JSON-dumped (non-ASCII left as is) inside traces.json.
+    attributes: Object.fromEntries([...attributes].map(([k, v]) => [k, pythonJson(bytesAsText(v), false)])),
+  };
   return {
     traceId: mlflowTraceId,
     spanId: hex(spanId),
@@ -126,48 +150,68 @@ function decodeSpan(f: Field[]): OtlpSpan {
     endMs: end ? Number(end / 1_000_000n) : undefined,
     state: code === 1 ? "OK" : code === 2 ? "ERROR" : undefined,
     json: jsonText(json),
+    dictJson: pythonJson(bytesAsText(dict as unknown as Value)),
   };
 }
 
-function decodeEvent(f: Field[]): Json {
-  const out: Record<string, Json> = {};
+function decodeEvent(f: Field[]): { time: bigint; name: string; attributes: Map<string, Value> } {
   const time = f.find((x) => x.no === 1 && x.wire === 1);
-  if (time) out.time_unix_nano = fixed64(time);
   const name = f.find((x) => x.no === 2);
-  if (name) out.name = str(name);
-  const attributes = sub(f, 3).map(keyValue).map(([key, value]) => ({ key, value }));
-  if (attributes.length) out.attributes = attributes;
-  return out;
+  return { time: time ? fixed64(time) : 0n, name: name ? str(name) : "", attributes: new Map(sub(f, 3).map(keyValue)) };
 }
 
-function keyValue(f: Field[]): [string, Json] {
+function keyValue(f: Field[]): [string, Value] {
   const key = f.find((x) => x.no === 1);
   const value = sub(f, 2)[0];
-  return [key ? str(key) : "", value ? anyValue(value) : {}];
+  return [key ? str(key) : "", value ? anyValue(value) : null];
 }
 
 /** OTLP AnyValue: one of string, bool, int64, double, array, kvlist, bytes. */
-function anyValue(f: Field[]): Json {
+function anyValue(f: Field[]): Value {
   const v = f[f.length - 1];
-  if (!v) return {};
+  if (!v) return null;
   switch (v.no) {
     case 1:
-      return { string_value: str(v) };
+      return str(v);
     case 2:
-      return { bool_value: v.varint !== 0n };
+      return v.varint !== 0n;
     case 3:
-      return { int_value: BigInt.asIntN(64, v.varint ?? 0n) };
+      return BigInt.asIntN(64, v.varint ?? 0n);
     case 4:
-      return { double_value: doubleJson(new DataView(v.bytes!.buffer, v.bytes!.byteOffset, 8).getFloat64(0, true)) };
+      return new DataView(v.bytes!.buffer, v.bytes!.byteOffset, 8).getFloat64(0, true);
     case 5:
-      return { array_value: { values: sub(fields(v.bytes!), 1).map(anyValue) } };
+      return sub(fields(v.bytes!), 1).map(anyValue);
     case 6:
-      return { kvlist_value: { values: sub(fields(v.bytes!), 1).map(keyValue).map(([key, value]) => ({ key, value })) } };
+      return Object.fromEntries(sub(fields(v.bytes!), 1).map(keyValue));
     case 7:
-      return { bytes_value: base64(v.bytes!) };
+      return new Uint8Array(v.bytes!);
     default:
-      return {};
+      return null;
   }
+}
+
+/** A Python value back in AnyValue JSON, as MLflow re-encodes stored attributes. */
+function anyValueJson(v: Value): Json {
+  if (v === null) return {};
+  if (typeof v === "string") return { string_value: v };
+  if (typeof v === "boolean") return { bool_value: v };
+  if (typeof v === "bigint") return { int_value: v };
+  if (typeof v === "number") return { double_value: doubleJson(v) };
+  if (v instanceof Uint8Array) return { bytes_value: base64(v) };
+  if (Array.isArray(v)) return { array_value: { values: v.map(anyValueJson) } };
+  return { kvlist_value: { values: Object.entries(v).map(([key, value]) => ({ key, value: anyValueJson(value) })) } };
+}
+
+/** Bytes have no JSON form in traces.json; they are written as base64 text. */
+function bytesAsText(v: Value): Value {
+  if (v instanceof Uint8Array) return base64(v);
+  if (Array.isArray(v)) return v.map(bytesAsText);
+  if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, bytesAsText(x)]));
+  return v;
+}
+
+function compactJson(o: Record<string, Json | undefined>): Json {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Json;
 }
 
 function doubleJson(d: number): Json {

@@ -2,6 +2,7 @@ import { decode } from "../protocol/decode";
 import { jsonResponse } from "../protocol/json";
 import * as msg from "../protocol/logged-models";
 import * as loggedModels from "../services/logged-models";
+import { fileResponse } from "./artifact-responses";
 import type { AppContext, Route } from "./route";
 
 const ok = () => jsonResponse({});
@@ -88,6 +89,27 @@ export const loggedModelRoutes: Route[] = [
       const { params } = await decode(c, msg.LogLoggedModelParams);
       await loggedModels.logLoggedModelParams(c.var.db, modelId(c), params);
       return ok();
+    },
+  },
+  {
+    method: "GET",
+    api: 2,
+    path: "/mlflow/logged-models/:model_id/artifacts/files",
+    access: { experiment: "READ", from: "model_id" },
+    handler: async (c) => {
+      const key = await loggedModels.loggedModelFileKey(c.var.db, modelId(c), c.req.query("artifact_file_path"));
+      return fileResponse(c, c.env.ARTIFACTS, key);
+    },
+  },
+  {
+    method: "GET",
+    api: 2,
+    path: "/mlflow/logged-models/:model_id/artifacts/directories",
+    access: { experiment: "READ", from: "model_id" },
+    handler: async (c) => {
+      const { artifact_directory_path } = await decode(c, msg.ListLoggedModelArtifacts);
+      const listing = await loggedModels.listLoggedModelArtifacts(c.var.db, c.env.ARTIFACTS, modelId(c), artifact_directory_path);
+      return jsonResponse({ root_uri: listing.rootUri, files: listing.files.length ? listing.files : undefined });
     },
   },
 ];

@@ -5,6 +5,8 @@ import { decodeExportTraceRequest } from "../protocol/otlp";
 import * as msg from "../protocol/traces";
 import * as assessments from "../services/assessments";
 import * as traces from "../services/traces";
+import { guessMimeType } from "../services/artifacts-mime";
+import { contentDisposition } from "./artifact-responses";
 import type { AppContext, Route } from "./route";
 
 const ok = () => jsonResponse({});
@@ -173,6 +175,21 @@ export const traceRoutes: Route[] = [
     access: { experiment: "READ", from: "trace_id" },
     handler: async (c) => jsonResponse({ trace: { trace_info: msg.encodeTraceInfo(await traces.getTraceInfo(c.var.db, traceId(c))) } }),
   },
+  ...bothVersions({
+    method: "GET",
+    path: "/mlflow/get-trace-artifact",
+    access: { experiment: "READ", from: "trace_id" },
+    handler: async (c) => {
+      const file = await traces.traceArtifact(c.var.db, c.env.ARTIFACTS, c.req.query("request_id"), c.req.query("path"));
+      return new Response(file.body, {
+        headers: {
+          "Content-Type": guessMimeType(file.name),
+          "Content-Disposition": contentDisposition(file.name),
+          "X-Content-Type-Options": "nosniff",
+        },
+      });
+    },
+  }),
   {
     // OTLP/HTTP span export: the experiment travels in the X-Mlflow-Experiment-Id header.
     method: "POST",

@@ -1,9 +1,11 @@
-import { invalidParameter, notFound } from "../protocol/errors";
+import { MlflowError, invalidParameter, notFound } from "../protocol/errors";
 import type { DatasetFilter, LoggedModel, LoggedModelOrderBy, LoggedModelStatus } from "../protocol/logged-models";
 import { decodePageToken, paginate } from "../protocol/page-token";
 import { loggedModelConditions, loggedModelOrder } from "../search/logged-models";
 import type { Database } from "../store/db";
 import * as store from "../store/logged-models";
+import { artifactPath, artifactRootKey, joinKey } from "./artifact-path";
+import { listArtifacts, type FileInfo } from "./artifacts";
 import { getActiveExperiment, parseExperimentId } from "./experiments";
 import { generateRunName } from "./run-names";
 import { validateKey } from "./validation";
@@ -132,3 +134,31 @@ function dedupe<T extends { key: string }>(items: T[]): T[] {
   return [...new Map(items.map((i) => [i.key, i])).values()];
 }
 
+
+/** Where a model's artifacts live in the bucket; 400 when its root is not served here. */
+async function artifactRoot(db: Database, modelId: string): Promise<{ uri: string; key: string }> {
+  const model = await getLoggedModel(db, modelId);
+  const key = artifactRootKey(model.artifactUri);
+  if (key === undefined) throw invalidParameter(`The artifact root '${model.artifactUri}' of model ${modelId} is not served by this server.`);
+  return { uri: model.artifactUri, key };
+}
+
+/** The bucket key of one file of a model (the UI's artifact viewer). */
+export async function loggedModelFileKey(db: Database, modelId: string, path: string | undefined): Promise<string> {
+  if (!path) throw new MlflowError("BAD_REQUEST", 'Request must include the "artifact_file_path" query parameter.');
+  const relative = artifactPath(path, { encoded: false, kind: "file" });
+  return joinKey((await artifactRoot(db, modelId)).key, relative);
+}
+
+/** A directory of a model's artifacts, paths relative to the model's root. */
+export async function listLoggedModelArtifacts(
+  db: Database,
+  bucket: R2Bucket,
+  modelId: string,
+  dir: string | undefined,
+): Promise<{ rootUri: string; files: FileInfo[] }> {
+  const relative = artifactPath(dir ?? "", { encoded: false, kind: "dir" });
+  const root = await artifactRoot(db, modelId);
+  const files = await listArtifacts(bucket, joinKey(root.key, relative), relative ? `${relative}/` : "");
+  return { rootUri: root.uri, files };
+}

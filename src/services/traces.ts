@@ -1,4 +1,4 @@
-import { invalidParameter, notFound } from "../protocol/errors";
+import { MlflowError, invalidParameter, notFound } from "../protocol/errors";
 import type { OtlpSpan } from "../protocol/otlp";
 import { decodePageToken, paginate } from "../protocol/page-token";
 import { parseDuration, parseTimestamp, type TraceInfo, type TraceInfoIn } from "../protocol/traces";
@@ -7,6 +7,8 @@ import type { Database } from "../store/db";
 import * as store from "../store/traces";
 import { newAssessment } from "./assessments";
 import { getActiveExperiment, parseExperimentId } from "./experiments";
+import { artifactPath, artifactRootKey, joinKey } from "./artifact-path";
+import { readFile } from "./artifacts";
 import { getActiveRunInfo } from "./runs";
 import { LIMITS, truncate, validateKey, validateMaxResults } from "./validation";
 
@@ -160,3 +162,30 @@ export async function logSpans(db: Database, experimentId: string | undefined, s
   if (spans.length) await store.logSpans(db, exp.experimentId, exp.artifactLocation, spans);
 }
 
+
+export const TRACE_DATA_FILE = "traces.json";
+
+/**
+ * What the UI's get-trace-artifact serves: `traces.json` built from the spans kept
+ * in the tracking store (byte for byte as MLflow writes it), else the file the
+ * client uploaded; with `path`, an attachment under `attachments/`.
+ */
+export async function traceArtifact(
+  db: Database,
+  bucket: R2Bucket,
+  requestId: string | undefined,
+  path: string | undefined,
+): Promise<{ name: string; body: ReadableStream | string }> {
+  if (!requestId) throw new MlflowError("BAD_REQUEST", 'Request must include the "request_id" query parameter.');
+  const attachment = path ? artifactPath(path, { encoded: false, kind: "file" }) : undefined;
+  const info = await getTraceInfo(db, requestId);
+  if (!attachment && info.tags[store.SPANS_LOCATION_TAG] === "TRACKING_STORE") {
+    const spans = (await store.findSpans(db, [requestId])).get(requestId) ?? [];
+    return { name: TRACE_DATA_FILE, body: `{"spans": [${spans.map((s) => s.dictJson).join(", ")}]}` };
+  }
+  const root = artifactRootKey(info.tags[store.ARTIFACT_LOCATION_TAG] ?? "");
+  if (root === undefined) throw notFound(`Trace data of trace '${requestId}' is not stored on this server.`);
+  const key = attachment ? joinKey(root, "attachments", attachment) : joinKey(root, TRACE_DATA_FILE);
+  const file = await readFile(bucket, key);
+  return { name: attachment ? attachment.slice(attachment.lastIndexOf("/") + 1) : TRACE_DATA_FILE, body: file.body };
+}

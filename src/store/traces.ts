@@ -124,7 +124,7 @@ function traceStatements(db: Database, experimentId: number, artifactLocation: s
   const end = ends.length ? Math.max(...ends) : null;
   const root = group.find((s) => !s.parentSpanId);
   const rootState = root?.state ?? null;
-  const spanRows = group.map((s) => [s.spanId, s.parentSpanId ?? null, s.startOrder, s.json]);
+  const spanRows = group.map((s) => [s.spanId, s.parentSpanId ?? null, s.startOrder, s.json, s.dictJson]);
   const finalized = sql`EXISTS (SELECT 1 FROM trace_request_metadata WHERE trace_id = ${traceId} AND key = ${INFO_FINALIZED})`;
   return [
     db
@@ -150,25 +150,31 @@ function traceStatements(db: Database, experimentId: number, artifactLocation: s
     ),
     batchable(
       db,
-      db.run(sql`INSERT INTO trace_spans (trace_id, span_id, parent_span_id, start_order, content)
-                 SELECT ${traceId}, j.value ->> '$[0]', j.value ->> '$[1]', j.value ->> '$[2]', j.value ->> '$[3]'
+      db.run(sql`INSERT INTO trace_spans (trace_id, span_id, parent_span_id, start_order, content, dict_content)
+                 SELECT ${traceId}, j.value ->> '$[0]', j.value ->> '$[1]', j.value ->> '$[2]', j.value ->> '$[3]', j.value ->> '$[4]'
                  FROM json_each(${JSON.stringify(spanRows)}) j WHERE true
                  ON CONFLICT (trace_id, span_id) DO UPDATE SET parent_span_id = excluded.parent_span_id,
-                   start_order = excluded.start_order, content = excluded.content`),
+                   start_order = excluded.start_order, content = excluded.content, dict_content = excluded.dict_content`),
     ),
     upsertMap(db, "trace_tags", traceId, { [SPANS_LOCATION_TAG]: "TRACKING_STORE" }),
   ];
 }
 
-/** Span JSON texts per trace: the root first, then by start time. */
-export async function findSpans(db: Database, ids: string[]): Promise<Map<string, { json: string; root: boolean }[]>> {
+export interface StoredSpan {
+  json: string;
+  dictJson: string;
+  root: boolean;
+}
+
+/** Stored spans per trace: the root first, then by start time. */
+export async function findSpans(db: Database, ids: string[]): Promise<Map<string, StoredSpan[]>> {
   const rows = await db
-    .select({ traceId: traceSpans.traceId, content: traceSpans.content, parent: traceSpans.parentSpanId })
+    .select({ traceId: traceSpans.traceId, content: traceSpans.content, dict: traceSpans.dictContent, parent: traceSpans.parentSpanId })
     .from(traceSpans)
     .where(inJson(traceSpans.traceId, ids))
     .orderBy(asc(traceSpans.traceId), sql`${traceSpans.parentSpanId} IS NOT NULL`, asc(traceSpans.startOrder));
-  const out = new Map<string, { json: string; root: boolean }[]>();
-  for (const r of rows) out.set(r.traceId, [...(out.get(r.traceId) ?? []), { json: r.content, root: r.parent === null }]);
+  const out = new Map<string, StoredSpan[]>();
+  for (const r of rows) out.set(r.traceId, [...(out.get(r.traceId) ?? []), { json: r.content, dictJson: r.dict, root: r.parent === null }]);
   return out;
 }
 

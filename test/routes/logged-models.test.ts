@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { call, createExperiment, expectError, get, post, unique } from "../helpers/api";
+import { putArtifact } from "../helpers/artifacts";
 
 const base = "/api/2.0/mlflow/logged-models";
 const create = (body: Record<string, unknown>) => post("/logged-models", body);
@@ -221,5 +222,42 @@ describe("search", () => {
     expectError(await search({ experiment_ids: [exp], page_token: "garbage" }), 400, "INVALID_PARAMETER_VALUE");
     expectError(await search({ experiment_ids: [exp], max_results: -1 }), 400, "INVALID_PARAMETER_VALUE");
     expectError(await search({ experiment_ids: ["abc"] }), 400, "INVALID_PARAMETER_VALUE");
+  });
+});
+
+describe("artifacts (UI)", () => {
+  it("serves one file and lists directories relative to the model's root", async () => {
+    const m = await newModel(await createExperiment());
+    const id = m.info.model_id;
+    const root = m.info.artifact_uri.replace("mlflow-artifacts:/", "");
+    expect((await putArtifact(`${root}/MLmodel`, "flavors: {}\n")).status).toBe(200);
+    expect((await putArtifact(`${root}/data/weights.bin`, "abc")).status).toBe(200);
+
+    const file = await call("GET", `/ajax-api/2.0/mlflow/logged-models/${id}/artifacts/files?artifact_file_path=MLmodel`);
+    expect(file.status).toBe(200);
+    expect(file.res.headers.get("Content-Disposition")).toBe("attachment; filename=MLmodel");
+    expect(file.res.headers.get("Content-Type")).toMatch(/^text\/plain/);
+
+    const top = await get(`/logged-models/${id}/artifacts/directories`);
+    expect(top.json).toEqual({
+      root_uri: m.info.artifact_uri,
+      files: [
+        { path: "MLmodel", is_dir: false, file_size: 12 },
+        { path: "data", is_dir: true },
+      ],
+    });
+    const sub = await get(`/logged-models/${id}/artifacts/directories`, { artifact_directory_path: "data" });
+    expect(sub.json.files).toEqual([{ path: "data/weights.bin", is_dir: false, file_size: 3 }]);
+  });
+
+  it("refuses missing, unsafe and absent paths", async () => {
+    const m = await newModel(await createExperiment());
+    const id = m.info.model_id;
+    const files = (q: string) => call("GET", `/ajax-api/2.0/mlflow/logged-models/${id}/artifacts/files${q}`);
+    expectError(await files(""), 400, "BAD_REQUEST");
+    expectError(await files("?artifact_file_path=../../etc/passwd"), 400, "INVALID_PARAMETER_VALUE");
+    expectError(await files("?artifact_file_path=nope.txt"), 404, "RESOURCE_DOES_NOT_EXIST");
+    expectError(await get(`/logged-models/${id}/artifacts/directories`, { artifact_directory_path: "/etc" }), 400, "INVALID_PARAMETER_VALUE");
+    expectError(await get("/logged-models/m-nope/artifacts/directories"), 404, "RESOURCE_DOES_NOT_EXIST");
   });
 });

@@ -1,6 +1,8 @@
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { pythonJson } from "../../src/protocol/python-json";
 import { call, createExperiment, expectError, post } from "../helpers/api";
+import { putArtifact } from "../helpers/artifacts";
 
 const v3 = (method: string, path: string, body?: unknown) => call(method, `/api/3.0/mlflow${path}`, body);
 const hex32 = () => crypto.randomUUID().replaceAll("-", "");
@@ -359,5 +361,49 @@ describe("OTLP /v1/traces", () => {
     expect((await otlp("424242", span)).status).toBe(404);
     const noHeader = await SELF.fetch("http://mlflare.test/v1/traces", { method: "POST", headers: { "Content-Type": "application/x-protobuf" }, body: span });
     expect(noHeader.status).toBe(400);
+  });
+});
+
+describe("get-trace-artifact (UI)", () => {
+  const START = 1795682308678659645n;
+  const artifact = (q: string, api = "3.0") => call("GET", `/ajax-api/${api}/mlflow/get-trace-artifact${q}`);
+
+  it("builds traces.json from stored spans the way MLflow writes it", async () => {
+    const exp = await createExperiment();
+    const traceHex = hex32();
+    await otlp(exp, exportRequest([otlpSpan(traceHex, "89f5266b75a92937", undefined, "add", START, START + 5n)]));
+    const r = await artifact(`?request_id=tr-${traceHex}`);
+    expect(r.status).toBe(200);
+    expect(r.res.headers.get("Content-Disposition")).toBe("attachment; filename=traces.json");
+    const text = JSON.stringify(r.json);
+    expect(r.json.spans).toHaveLength(1);
+    expect(text).toContain('"mlflow.spanInputs":"{\\"a\\": 1}"');
+    const body = await (await SELF.fetch(`http://mlflare.test/ajax-api/2.0/mlflow/get-trace-artifact?request_id=tr-${traceHex}`)).text();
+    expect(body).toContain(`"parent_span_id": null, "name": "add", "start_time_unix_nano": ${START}, "end_time_unix_nano": ${START + 5n}, "events": [], "status": {"code": "STATUS_CODE_OK", "message": ""}`);
+  });
+
+  it("serves the uploaded traces.json when the spans are not in the tracking store", async () => {
+    const exp = await createExperiment();
+    const t = await startTrace(exp);
+    const uploaded = '{"spans": []}';
+    expect((await putArtifact(`${exp}/traces/${t.trace_id}/artifacts/traces.json`, uploaded)).status).toBe(200);
+    const r = await SELF.fetch(`http://mlflare.test/ajax-api/3.0/mlflow/get-trace-artifact?request_id=${t.trace_id}`);
+    expect(await r.text()).toBe(uploaded);
+    expectError(await artifact(`?request_id=${t.trace_id}&path=missing.png`), 404, "RESOURCE_DOES_NOT_EXIST");
+    expectError(await artifact(`?request_id=${t.trace_id}&path=../x`), 400, "INVALID_PARAMETER_VALUE");
+  });
+
+  it("needs a request id of a known trace", async () => {
+    expectError(await artifact(""), 400, "BAD_REQUEST");
+    expectError(await artifact("?request_id=tr-nope"), 404, "RESOURCE_DOES_NOT_EXIST");
+  });
+});
+
+describe("pythonJson", () => {
+  it("writes what Python's json.dumps writes", () => {
+    expect(pythonJson({ a: [1.5, 2n, 1, true, null], "é": "x\u0001\"" })).toBe('{"a": [1.5, 2, 1.0, true, null], "\\u00e9": "x\\u0001\\""}');
+    expect(pythonJson("é😀")).toBe('"\\u00e9\\ud83d\\ude00"');
+    expect(pythonJson("é", false)).toBe('"é"');
+    expect([1e-5, 1e16, 123456789.5, 0, NaN, -Infinity].map((x) => pythonJson(x))).toEqual(["1e-05", "1e+16", "123456789.5", "0.0", "NaN", "-Infinity"]);
   });
 });

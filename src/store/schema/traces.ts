@@ -48,8 +48,9 @@ export const traceRequestMetadata = sqliteTable(
 
 /**
  * Spans received over OTLP, each kept as its JSON encoding (`content`) with
- * 64-bit nanosecond times as exact digits. `start_order` is the start time
- * zero-padded to 20 digits so text order is time order.
+ * 64-bit nanosecond times as exact digits, and as MLflow writes it into
+ * `traces.json` (`dict_content`). `start_order` is the start time zero-padded to
+ * 20 digits so text order is time order.
  */
 export const traceSpans = sqliteTable(
   "trace_spans",
@@ -61,6 +62,7 @@ export const traceSpans = sqliteTable(
     parentSpanId: text("parent_span_id"),
     startOrder: text("start_order").notNull(),
     content: text("content").notNull(),
+    dictContent: text("dict_content").notNull().default(""),
   },
   (t) => [primaryKey({ columns: [t.traceId, t.spanId] })],
 );

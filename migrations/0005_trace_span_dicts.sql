@@ -1,0 +1,1 @@
+ALTER TABLE `trace_spans` ADD `dict_content` text DEFAULT '' NOT NULL;
