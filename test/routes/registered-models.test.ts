@@ -193,6 +193,25 @@ describe("registered models", () => {
     expectError(await post("/registered-models/get-latest-versions", { name: "missing-model" }), 404, "RESOURCE_DOES_NOT_EXIST");
   });
 
+  it("costs one D1 round trip per read or write, two per search", async () => {
+    const trips = (r: { res: Response }) => Number(r.res.headers.get("X-Mlflare-D1-Calls"));
+    const name = unique("trips");
+    expect(trips(await post("/registered-models/create", { name, tags: [{ key: "k", value: "v" }] }))).toBe(1);
+    expect(trips(await post("/model-versions/create", { name, source: "mlflow-artifacts:/1/m", tags: [{ key: "k", value: "v" }] }))).toBe(1);
+    expect(trips(await get("/registered-models/get", { name }))).toBe(1);
+    expect(trips(await patch("/registered-models/update", { name, description: "d" }))).toBe(1);
+    expect(trips(await post("/registered-models/alias", { name, alias: "a", version: "1" }))).toBe(1);
+    expect(trips(await get("/registered-models/alias", { name, alias: "a" }))).toBe(1);
+    expect(trips(await post("/model-versions/transition-stage", { name, version: "1", stage: "Staging", archive_existing_versions: true }))).toBe(1);
+    expect(trips(await post("/registered-models/get-latest-versions", { name }))).toBe(1);
+    expect(trips(await get("/registered-models/search", { filter: `name = '${name}'` }))).toBe(2);
+    expect(trips(await get("/model-versions/search", { filter: `name = '${name}'` }))).toBe(2);
+    const renamed = unique("trips-renamed");
+    expect(trips(await post("/registered-models/rename", { name, new_name: renamed }))).toBe(1);
+    expect(trips(await del("/model-versions/delete", { name: renamed, version: "1" }))).toBe(1);
+    expect(trips(await del("/registered-models/delete", { name: renamed }))).toBe(1);
+  });
+
   it("answers on /ajax-api too and 405s wrong methods", async () => {
     const name = await createModel();
     const { SELF } = await import("cloudflare:test");
