@@ -8,13 +8,15 @@ import { comparator, lowerCaseList, NUMERIC_OPS, type NumericTest, quotedString,
  * SearchModelVersionUtils) over the shared filter parser: `name`-like attributes and
  * `tags.<key>` / `tag.<key>`, `attribute.` allowed as a prefix.
  */
-export type RegistryPredicate<A extends string> =
-  | { kind: "attribute"; name: A; test: StringTest }
-  | { kind: "number"; name: "version_number"; test: NumericTest }
-  | { kind: "tag"; key: string; test: StringTest };
+type AttributePredicate<A extends string> = { kind: "attribute"; name: A; test: StringTest };
+type TagPredicate = { kind: "tag"; key: string; test: StringTest };
 
-export type RegisteredModelPredicate = RegistryPredicate<"name">;
-export type ModelVersionPredicate = RegistryPredicate<"name" | "run_id" | "source_path">;
+export type RegisteredModelPredicate = AttributePredicate<"name"> | TagPredicate;
+export type ModelVersionPredicate =
+  | AttributePredicate<"name" | "run_id" | "source_path">
+  | { kind: "number"; name: "version_number"; test: NumericTest }
+  | TagPredicate;
+type AnyPredicate = RegisteredModelPredicate | ModelVersionPredicate;
 
 export interface RegistryOrder<F extends string> {
   field: F;
@@ -55,10 +57,10 @@ export function modelVersionFilter(filter: string | undefined): ModelVersionPred
  * `!= 'false'`). Otherwise prompts are hidden and clauses on that tag are dropped, so a
  * model lacking the tag matches the client's `!= 'true'`, as in MLflow.
  */
-export function isQueryingPrompts(predicates: RegistryPredicate<string>[]): boolean {
-  const first = predicates.find((p) => p.kind === "tag" && p.key === IS_PROMPT_TAG);
+export function isQueryingPrompts(predicates: AnyPredicate[]): boolean {
+  const first = predicates.find((p): p is TagPredicate => p.kind === "tag" && p.key === IS_PROMPT_TAG);
   if (!first || !("value" in first.test)) return false;
-  const value = String(first.test.value).toLowerCase();
+  const value = first.test.value.toLowerCase();
   return (first.test.op === "=" && value === "true") || (first.test.op === "!=" && value === "false");
 }
 
@@ -91,7 +93,7 @@ export function modelVersionOrder(orderBy: readonly string[] | undefined): Regis
   return order;
 }
 
-function resolveClause(clause: Clause, attributeKeys: readonly string[]): RegistryPredicate<string> {
+function resolveClause(clause: Clause, attributeKeys: readonly string[]): AnyPredicate {
   const { entity, key } = splitIdentifier(clause.identifier);
   if (entity !== undefined && !ENTITIES.includes(entity)) {
     throw invalidParameter(`Invalid entity type '${entity}'. Valid entity types are ('attribute', 'tag', 'tags')`);
@@ -105,7 +107,7 @@ function resolveClause(clause: Clause, attributeKeys: readonly string[]): Regist
   }
   if (key === "version_number") return versionNumber(clause);
   if (clause.comparator === "IN" && key === "run_id") {
-    return { kind: "attribute", name: key, test: { op: "IN", values: lowerCaseList(clause.value) } };
+    return { kind: "attribute", name: "run_id", test: { op: "IN", values: lowerCaseList(clause.value) } };
   }
   if (clause.value.kind === "list") {
     throw invalidParameter("Only the 'run_id' attribute supports comparison with a list of quoted string values.");
@@ -114,11 +116,11 @@ function resolveClause(clause: Clause, attributeKeys: readonly string[]): Regist
     throw invalidParameter("Only the 'version_number' attribute supports comparison with numeric values.");
   }
   const value = quotedString(clause.value, "Expected a quoted string value for attributes. Got value ");
-  return { kind: "attribute", name: key, test: { op: comparator(clause, STRING_OPS), value } };
+  return { kind: "attribute", name: key as "name" | "run_id" | "source_path", test: { op: comparator(clause, STRING_OPS), value } };
 }
 
 /** A number; a quoted integer is read as one, as MLflow's SQL store compares it. */
-function versionNumber(clause: Clause): RegistryPredicate<string> {
+function versionNumber(clause: Clause): ModelVersionPredicate {
   const op = comparator(clause, NUMERIC_OPS);
   const { value } = clause;
   const number = value.kind === "number" ? value.value : value.kind === "string" && /^-?\d+$/.test(value.value) ? Number(value.value) : NaN;

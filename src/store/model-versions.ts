@@ -21,16 +21,17 @@ const identifies = (name: string, version: number) => and(eq(mv.name, name), eq(
 
 /**
  * Queries for one D1 batch reading the versions that satisfy `where` (over `mv`), their
- * tags and, with `withAliases`, their aliases. Lists keep insertion order.
+ * tags and their aliases; callers that do not report aliases leave the last one out.
+ * Tags keep insertion order, aliases are sorted.
  */
-export function versionQueries(db: Database, where: SQL | undefined, orderBy: SQL[], withAliases: boolean) {
+export function versionQueries(db: Database, where: SQL | undefined, orderBy: SQL[]) {
   const sameVersion = (t: typeof modelVersionTags | typeof registeredModelAliases) => and(eq(t.name, mv.name), eq(t.version, mv.version));
   return [
     db.select().from(mv).where(where).orderBy(...orderBy),
     db.select({ name: modelVersionTags.name, version: modelVersionTags.version, key: modelVersionTags.key, value: modelVersionTags.value })
       .from(modelVersionTags).innerJoin(mv, sameVersion(modelVersionTags)).where(where).orderBy(sql`${modelVersionTags}.rowid`),
     db.select({ name: registeredModelAliases.name, alias: registeredModelAliases.alias, version: registeredModelAliases.version })
-      .from(registeredModelAliases).innerJoin(mv, sameVersion(registeredModelAliases)).where(withAliases ? where : sql`0`).orderBy(registeredModelAliases.alias),
+      .from(registeredModelAliases).innerJoin(mv, sameVersion(registeredModelAliases)).where(where).orderBy(registeredModelAliases.alias),
   ] as const;
 }
 
@@ -48,7 +49,7 @@ export function toModelVersions(rows: VersionRow[], tags: TagRow[], aliases?: Al
 
 /** A live version with tags and aliases, or undefined. One round trip. */
 export async function findModelVersion(db: Database, name: string, version: number): Promise<ModelVersion | undefined> {
-  const [rows, tags, aliases] = await db.batch(versionQueries(db, identifies(name, version), [], true));
+  const [rows, tags, aliases] = await db.batch(versionQueries(db, identifies(name, version), []));
   return toModelVersions(rows, tags, aliases)[0];
 }
 
@@ -67,7 +68,7 @@ export async function findModelVersionByAlias(
       : sql`${mv.version} = (SELECT version FROM registered_model_aliases WHERE name = ${name} AND alias = ${aliasName})`;
   const [model, rows, tags, aliases] = await db.batch([
     db.select({ name: registeredModels.name }).from(registeredModels).where(eq(registeredModels.name, name)),
-    ...versionQueries(db, and(eq(mv.name, name), live, target), [], true),
+    ...versionQueries(db, and(eq(mv.name, name), live, target), []),
   ]);
   return { modelExists: model.length > 0, version: toModelVersions(rows, tags, aliases)[0] };
 }
@@ -101,7 +102,7 @@ export async function insertModelVersion(
 export async function updateModelVersion(db: Database, name: string, version: number, description: string, now: number) {
   const [, rows, tags, aliases] = await db.batch([
     db.update(modelVersions).set({ description, lastUpdatedTime: now }).where(liveVersion(name, version)),
-    ...versionQueries(db, identifies(name, version), [], true),
+    ...versionQueries(db, identifies(name, version), []),
   ]);
   return toModelVersions(rows, tags, aliases)[0];
 }
@@ -126,7 +127,7 @@ export async function transitionModelVersionStage(
     db.update(modelVersions).set({ currentStage: "Archived", lastUpdatedTime: t.now }).where(archive),
     db.update(registeredModels).set({ lastUpdatedTime: t.now }).where(and(eq(registeredModels.name, t.name), exists)),
     db.update(modelVersions).set({ currentStage: t.stage, lastUpdatedTime: t.now }).where(liveVersion(t.name, t.version)),
-    ...versionQueries(db, identifies(t.name, t.version), [], true),
+    ...versionQueries(db, identifies(t.name, t.version), []),
   ]);
   return toModelVersions(rows, tags, aliases)[0];
 }

@@ -2,10 +2,9 @@ import { and, asc, desc, eq, sql, type SQL } from "drizzle-orm";
 import type { KeyValue, RegisteredModel } from "../protocol/registry";
 import { isQueryingPrompts, IS_PROMPT_TAG, type RegisteredModelOrderField, type RegisteredModelPredicate, type RegistryOrder } from "../search/registry";
 import { compareString } from "../search/sql";
-import type { StringTest } from "../search/terms";
 import { batchable, type Database } from "./db";
 import { DELETED_STAGE, mv, toModelVersions, versionQueries } from "./model-versions";
-import { registeredModelAliases, registeredModels, registeredModelTags } from "./schema/index";
+import { modelVersions, registeredModelAliases, registeredModels, registeredModelTags } from "./schema/index";
 import { inJson } from "./sql";
 
 /**
@@ -47,8 +46,10 @@ export async function loadRegisteredModels(db: Database, names: readonly string[
  * the renamed model, or undefined when there was no model of that name.
  */
 export async function renameRegisteredModel(db: Database, name: string, newName: string, now: number) {
+  // Versions are bumped under the old name first: the rename then carries them over, and
+  // a missing model leaves the other statements without effect.
   const [, renamed, ...details] = await db.batch([
-    batchable(db, db.run(sql`UPDATE model_versions SET last_updated_time = ${now} WHERE name = ${name}`)),
+    db.update(modelVersions).set({ lastUpdatedTime: now }).where(eq(modelVersions.name, name)),
     db.update(registeredModels).set({ name: newName, lastUpdatedTime: now }).where(eq(registeredModels.name, name)).returning({ name: registeredModels.name }),
     ...detailQueries(db, [newName], "version"),
   ]);
@@ -95,7 +96,7 @@ function registeredModelConditions(predicates: RegisteredModelPredicate[]): SQL[
       p.kind === "tag"
         ? sql`EXISTS (SELECT 1 FROM registered_model_tags t WHERE t.name = ${registeredModels.name}
             AND t.key = ${p.key} AND ${compareString(sql`t.value`, p.test)})`
-        : compareString(sql`${registeredModels.name}`, p.test as StringTest),
+        : compareString(sql`${registeredModels.name}`, p.test),
     );
   if (!prompts) {
     conditions.push(sql`NOT EXISTS (SELECT 1 FROM registered_model_tags p WHERE p.name = ${registeredModels.name}
@@ -150,7 +151,7 @@ function detailQueries(db: Database, names: readonly string[], order: LatestOrde
     order === "stage"
       ? [asc(mv.name), asc(mv.currentStage)]
       : [sql`(SELECT MIN(m3.version) FROM model_versions m3 WHERE m3.name = ${mv.name} AND m3.current_stage = ${mv.currentStage})`];
-  const [versions, versionTags] = versionQueries(db, newestOfItsStage, stageOrder, false);
+  const [versions, versionTags] = versionQueries(db, newestOfItsStage, stageOrder);
   return [
     db.select().from(registeredModels).where(inJson(registeredModels.name, names)),
     db.select().from(registeredModelTags).where(inJson(registeredModelTags.name, names)).orderBy(sql`${registeredModelTags}.rowid`),
