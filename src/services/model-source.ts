@@ -38,20 +38,30 @@ export function parseModelSource(source: string, opts: { isPrompt?: boolean } = 
   return { kind: "uri" };
 }
 
-/** Undoes percent- and plus-encoding until nothing changes, as MLflow does before checking. */
+/**
+ * Undoes percent- and plus-encoding until nothing changes, as MLflow does before checking
+ * (Python's unquote_plus: a `%` that starts no valid escape stays as it is).
+ */
 function fullyDecoded(source: string): string {
   let current = source;
   for (let i = 0; i < 10; i++) {
-    let next: string;
-    try {
-      next = decodeURIComponent(current.replace(/\+/g, " "));
-    } catch {
-      throw unsafe(source);
-    }
+    const next = current.replace(/\+/g, " ").replace(/(?:%[0-9a-fA-F]{2})+/g, decodeEscapes);
     if (next === current) return current;
     current = next;
   }
   throw unsafe(source);
+}
+
+function decodeEscapes(escapes: string): string {
+  try {
+    return decodeURIComponent(escapes);
+  } catch {
+    // Not UTF-8: decode byte by byte, as unquote does with errors="replace".
+    return escapes.replace(/%([0-9a-fA-F]{2})/g, (_, hex: string) => {
+      const byte = parseInt(hex, 16);
+      return byte < 0x80 ? String.fromCharCode(byte) : "\ufffd";
+    });
+  }
 }
 
 /** `..` or `.` segments (either separator), control characters, fragments, queries and params. */

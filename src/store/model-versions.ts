@@ -173,7 +173,7 @@ export async function searchModelVersions(
   const tags = await db
     .select()
     .from(modelVersionTags)
-    .where(sql`EXISTS (SELECT 1 FROM json_each(${keys}) k WHERE k.value ->> 0 = ${modelVersionTags.name} AND k.value ->> 1 = ${modelVersionTags.version})`)
+    .where(sql`(${modelVersionTags.name}, ${modelVersionTags.version}) IN (SELECT k.value ->> 0, k.value ->> 1 FROM json_each(${keys}) k)`)
     .orderBy(sql`${modelVersionTags}.rowid`);
   return toModelVersions(rows, tags);
 }

@@ -18,6 +18,7 @@ describe("model version sources", () => {
     expect(parseModelSource("runs:/abc123")).toEqual({ kind: "run", runId: "abc123", path: "" });
     expect(parseModelSource("mlflow-artifacts:/1/models/m-1/artifacts")).toEqual({ kind: "uri" });
     expect(parseModelSource("s3://bucket/key")).toEqual({ kind: "uri" });
+    expect(parseModelSource("s3://bucket/100%/key")).toEqual({ kind: "uri" });
   });
 
   // Inputs of MLflow's CVE-2023-1177, -2780, -2356, -3765, CVE-2024-1558, -3573 and their variants.
@@ -43,7 +44,7 @@ describe("model version sources", () => {
     ["encoded fragment", "http://host/m%23frag"],
     ["query", "http://host/m?path=../../x"],
     ["path params", "http://host/m;x=1"],
-    ["malformed escape", "mlflow-artifacts:/%zz"],
+    ["dot-dot behind an invalid UTF-8 escape", "mlflow-artifacts:/%ff/%2e%2e/x"],
     ["models:/ stage", "models:/m/Production"],
     ["models:/ alias", "models:/m@champion"],
     ["models:/ latest", "models:/m/latest"],
