@@ -4,9 +4,10 @@ import { encodeExperiment } from "../protocol/experiments";
 import { compact, jsonResponse } from "../protocol/json";
 import { SearchExperiments } from "../protocol/search";
 import { searchExperiments } from "../services/experiment-search";
+import { searchReader } from "./search-reader";
 
 async function search(c: AppContext) {
-  const { experiments, nextPageToken } = await searchExperiments(c.var.db, await decode(c, SearchExperiments));
+  const { experiments, nextPageToken } = await searchExperiments(c.var.db, await decode(c, SearchExperiments), searchReader(c));
   return jsonResponse(
     compact({ experiments: experiments.length ? experiments.map(encodeExperiment) : undefined, next_page_token: nextPageToken }),
   );

@@ -1,4 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
+import { readableExperimentsCondition } from "../store/permissions";
+import type { Reader } from "./reader";
 import type { ExperimentOrder, ExperimentOrderKey, ExperimentPredicate } from "./experiments";
 import { andAll, compareNumber, compareString } from "./sql";
 
@@ -10,6 +12,8 @@ export interface ExperimentSearch {
   offset: number;
   /** Rows to fetch: one more than the page size. */
   limit: number;
+  /** Limits the experiments to those this user may read. */
+  reader?: Reader;
 }
 
 const COLUMNS: Record<ExperimentOrderKey, SQL> = {
@@ -33,8 +37,12 @@ export function compileExperimentSearch(q: ExperimentSearch): SQL {
       (SELECT json_group_array(json_object('key', t.key, 'value', t.value))
          FROM (SELECT key, value FROM experiment_tags WHERE experiment_id = e.experiment_id ORDER BY rowid) t) AS tags
     FROM experiments e
-    WHERE e.lifecycle_stage IN (SELECT value FROM json_each(${JSON.stringify(q.lifecycleStages)}))${andAll(q.predicates.map(predicate))}
+    WHERE e.lifecycle_stage IN (SELECT value FROM json_each(${JSON.stringify(q.lifecycleStages)}))${andAll([...readable(q.reader), ...q.predicates.map(predicate)])}
     ORDER BY ${sql.join(order, sql`, `)} LIMIT ${q.limit} OFFSET ${q.offset}`;
+}
+
+function readable(reader: Reader | undefined): SQL[] {
+  return reader ? [readableExperimentsCondition(COLUMNS.experiment_id, reader.userId, reader.defaultReadable)] : [];
 }
 
 function predicate(p: ExperimentPredicate): SQL {

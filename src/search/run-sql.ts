@@ -1,4 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
+import { readableExperimentsCondition } from "../store/permissions";
+import type { Reader } from "./reader";
 import type { RunOrder, RunPredicate, StringAttribute, TimeAttribute } from "./runs";
 import { andAll, compareNumber, compareString } from "./sql";
 
@@ -11,6 +13,8 @@ export interface RunSearch {
   offset: number;
   /** Rows to fetch: one more than the page size, so the caller knows whether a next page exists. */
   limit: number;
+  /** Limits the runs to experiments this user may read. */
+  reader?: Reader;
 }
 
 const COLUMNS: Record<StringAttribute | TimeAttribute, SQL> = {
@@ -46,8 +50,12 @@ export function compileRunSearch(q: RunSearch): SQL {
   orderTerms.push(sql.raw("r.run_id ASC"));
   return sql`SELECT r.run_id AS run_id FROM runs r${sql.join(joins, sql``)}
     WHERE r.experiment_id IN (SELECT value FROM json_each(${JSON.stringify(q.experimentIds)}))
-      AND r.lifecycle_stage IN (SELECT value FROM json_each(${JSON.stringify(q.lifecycleStages)}))${andAll(q.predicates.map(predicate))}
+      AND r.lifecycle_stage IN (SELECT value FROM json_each(${JSON.stringify(q.lifecycleStages)}))${andAll([...readable(q.reader), ...q.predicates.map(predicate)])}
     ORDER BY ${sql.join(orderTerms, sql`, `)} LIMIT ${q.limit} OFFSET ${q.offset}`;
+}
+
+function readable(reader: Reader | undefined): SQL[] {
+  return reader ? [readableExperimentsCondition(sql.raw("r.experiment_id"), reader.userId, reader.defaultReadable)] : [];
 }
 
 function predicate(p: RunPredicate): SQL {

@@ -2,6 +2,7 @@ import type { ViewType } from "../protocol/fields";
 import { decodePageToken, paginate } from "../protocol/page-token";
 import type { Run } from "../protocol/runs";
 import { runFilter, runOrder } from "../search/runs";
+import type { Reader } from "../search/reader";
 import { lifecycleStages } from "../search/view-type";
 import type { Database } from "../store/db";
 import { searchRunIds } from "../store/run-search";
@@ -21,12 +22,13 @@ export interface SearchRunsRequest {
 /**
  * MLflow's search-runs: the filter and order compile to one SELECT of a page of run
  * ids (plus one, to know whether another page follows), then the runs load in one
- * batch: two D1 round trips. Without experiment ids nothing matches, as in MLflow.
+ * batch: two D1 round trips. Without experiment ids nothing matches, as in MLflow;
+ * with a reader, only runs of experiments it may read do.
  *
  * @example
  * await searchRuns(db, { experiment_ids: ["1"], filter: "metrics.acc > 0.9", order_by: ["metrics.acc DESC"] })
  */
-export async function searchRuns(db: Database, req: SearchRunsRequest): Promise<{ runs: Run[]; nextPageToken?: string }> {
+export async function searchRuns(db: Database, req: SearchRunsRequest, reader?: Reader): Promise<{ runs: Run[]; nextPageToken?: string }> {
   const maxResults = validateMaxResults(req.max_results, 1000, LIMITS.searchMaxResults);
   const predicates = runFilter(req.filter);
   const order = runOrder(req.order_by);
@@ -40,6 +42,7 @@ export async function searchRuns(db: Database, req: SearchRunsRequest): Promise<
     order,
     offset,
     limit: maxResults + 1,
+    reader,
   });
   const page = paginate(ids, offset, maxResults);
   return { runs: await loadRuns(db, page.items), nextPageToken: page.nextPageToken };
