@@ -4,6 +4,7 @@ import * as msg from "../protocol/logged-models";
 import * as loggedModels from "../services/logged-models";
 import { fileResponse } from "./artifact-responses";
 import type { AppContext, Route } from "./route";
+import { searchReader } from "./search-reader";
 
 const ok = () => jsonResponse({});
 const modelId = (c: AppContext) => c.req.param("model_id") ?? "";
@@ -22,9 +23,10 @@ export const loggedModelRoutes: Route[] = [
     method: "POST",
     api: 2,
     path: "/mlflow/logged-models/search",
+    // Any caller may search; results are limited to the experiments they can read.
     access: "user",
     handler: async (c) => {
-      const page = await loggedModels.searchLoggedModels(c.var.db, await decode(c, msg.SearchLoggedModels));
+      const page = await loggedModels.searchLoggedModels(c.var.db, await decode(c, msg.SearchLoggedModels), searchReader(c));
       const models = page.items.map(msg.encodeLoggedModel);
       return jsonResponse({ models: models.length ? models : undefined, next_page_token: page.nextPageToken });
     },

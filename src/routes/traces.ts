@@ -8,6 +8,7 @@ import * as traces from "../services/traces";
 import { guessMimeType } from "../services/artifacts-mime";
 import { contentDisposition } from "./artifact-responses";
 import type { AppContext, Route } from "./route";
+import { searchReader } from "./search-reader";
 
 const ok = () => jsonResponse({});
 const traceId = (c: AppContext) => c.req.param("trace_id") ?? "";
@@ -63,7 +64,7 @@ export const traceRoutes: Route[] = [
     method: "GET",
     api: 3,
     path: "/mlflow/traces/batchGet",
-    access: "user",
+    access: { experiment: "READ", from: "trace_id" },
     handler: async (c) => {
       const { trace_ids } = await decode(c, msg.TraceIds);
       return tracesBody((items) => ({ traces: nonEmpty(items) }), await traces.batchGetTraces(c.var.db, trace_ids));
@@ -73,7 +74,7 @@ export const traceRoutes: Route[] = [
     method: "POST",
     api: 3,
     path: "/mlflow/traces/batchGetInfos",
-    access: "user",
+    access: { experiment: "READ", from: "trace_id" },
     handler: async (c) => {
       const { trace_ids } = await decode(c, msg.TraceIds);
       const infos = await traces.batchGetTraceInfos(c.var.db, trace_ids);
@@ -84,9 +85,10 @@ export const traceRoutes: Route[] = [
     method: "POST",
     api: 3,
     path: "/mlflow/traces/search",
+    // Any caller may search; results are limited to the experiments they can read.
     access: "user",
     handler: async (c) => {
-      const page = await traces.searchTraces(c.var.db, await decode(c, msg.SearchTracesV3));
+      const page = await traces.searchTraces(c.var.db, await decode(c, msg.SearchTracesV3), searchReader(c));
       return jsonResponse({ traces: nonEmpty(page.items.map(msg.encodeTraceInfo)), next_page_token: page.nextPageToken });
     },
   },

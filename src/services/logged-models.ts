@@ -2,6 +2,7 @@ import { MlflowError, invalidParameter, notFound } from "../protocol/errors";
 import type { DatasetFilter, LoggedModel, LoggedModelOrderBy, LoggedModelStatus } from "../protocol/logged-models";
 import { decodePageToken, paginate } from "../protocol/page-token";
 import { loggedModelConditions, loggedModelOrder } from "../search/logged-models";
+import type { Reader } from "../search/reader";
 import type { Database } from "../store/db";
 import * as store from "../store/logged-models";
 import { artifactPath, artifactRootKey, joinKey } from "./artifact-path";
@@ -92,7 +93,10 @@ export async function logLoggedModelParams(db: Database, modelId: string, params
   await store.logLoggedModelParams(db, modelId, rows);
 }
 
-/** `logged-models/search`: active models of the experiments, filtered and ordered (§7.6). */
+/**
+ * `logged-models/search`: active models of the experiments, filtered and ordered (§7.6);
+ * with a reader, only models of experiments it may read.
+ */
 export async function searchLoggedModels(
   db: Database,
   req: {
@@ -103,6 +107,7 @@ export async function searchLoggedModels(
     order_by?: LoggedModelOrderBy[];
     page_token?: string;
   },
+  reader?: Reader,
 ): Promise<{ items: LoggedModel[]; nextPageToken?: string }> {
   const experimentIds = (req.experiment_ids ?? []).map(parseExperimentId);
   // MLflow reads max_results 0 (the proto default) as "use the default".
@@ -114,7 +119,7 @@ export async function searchLoggedModels(
   const conditions = loggedModelConditions(req.filter, req.datasets);
   const order = loggedModelOrder(req.order_by);
   if (!experimentIds.length) return { items: [] };
-  const rows = await store.searchLoggedModels(db, { experimentIds, conditions, order, limit: limit + 1, offset });
+  const rows = await store.searchLoggedModels(db, { experimentIds, conditions, order, limit: limit + 1, offset, reader });
   return paginate(rows, offset, limit);
 }
 

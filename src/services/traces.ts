@@ -3,6 +3,7 @@ import type { OtlpSpan } from "../protocol/otlp";
 import { decodePageToken, paginate } from "../protocol/page-token";
 import { parseDuration, parseTimestamp, type TraceInfo, type TraceInfoIn } from "../protocol/traces";
 import { traceConditions, traceOrder } from "../search/traces";
+import type { Reader } from "../search/reader";
 import type { Database } from "../store/db";
 import * as store from "../store/traces";
 import { newAssessment } from "./assessments";
@@ -84,7 +85,7 @@ export async function batchGetTraces(db: Database, traceIds: string[]): Promise<
   });
 }
 
-/** `traces/search` over MLflow-experiment locations (§4.10). */
+/** `traces/search` over MLflow-experiment locations (§4.10); with a reader, only experiments it may read. */
 export async function searchTraces(
   db: Database,
   req: {
@@ -94,6 +95,7 @@ export async function searchTraces(
     order_by?: string[];
     page_token?: string;
   },
+  reader?: Reader,
 ): Promise<{ items: TraceInfo[]; nextPageToken?: string }> {
   const experimentIds = req.locations.map((l) => {
     const id = l.mlflow_experiment?.experiment_id;
@@ -104,7 +106,7 @@ export async function searchTraces(
   const offset = decodePageToken(req.page_token);
   const conditions = traceConditions(req.filter);
   const order = traceOrder(req.order_by);
-  const ids = await store.searchTraceIds(db, { experimentIds, conditions, order, limit: limit + 1, offset });
+  const ids = await store.searchTraceIds(db, { experimentIds, conditions, order, limit: limit + 1, offset, reader });
   const page = paginate(ids, offset, limit);
   return { items: await store.findTraceInfos(db, page.items), nextPageToken: page.nextPageToken };
 }

@@ -1,8 +1,10 @@
 import { and, asc, eq, isNotNull, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { LoggedModel, LoggedModelMetric } from "../protocol/logged-models";
+import type { Reader } from "../search/reader";
 import { batchable, type Database } from "./db";
 import { loggedModelParams, loggedModels, loggedModelTags, metrics } from "./schema/index";
+import { readableExperimentsCondition } from "./permissions";
 import { inJson } from "./sql";
 
 type KeyValue = { key: string; value: string };
@@ -42,12 +44,13 @@ export async function findLoggedModel(db: Database, modelId: string): Promise<Lo
 /** A page of models matching `conditions`, in `order`, with their children. */
 export async function searchLoggedModels(
   db: Database,
-  q: { experimentIds: number[]; conditions: SQL[]; order: SQL; limit: number; offset: number },
+  q: { experimentIds: number[]; conditions: SQL[]; order: SQL; limit: number; offset: number; reader?: Reader },
 ): Promise<LoggedModel[]> {
+  const readable = q.reader ? [readableExperimentsCondition(lm.experimentId, q.reader.userId, q.reader.defaultReadable)] : [];
   const rows = await db
     .select()
     .from(lm)
-    .where(and(inJson(lm.experimentId, q.experimentIds), eq(lm.lifecycleStage, "active"), ...q.conditions))
+    .where(and(inJson(lm.experimentId, q.experimentIds), eq(lm.lifecycleStage, "active"), ...readable, ...q.conditions))
     .orderBy(q.order)
     .limit(q.limit)
     .offset(q.offset);

@@ -1,8 +1,10 @@
 import { and, asc, eq, sql, type SQL } from "drizzle-orm";
 import type { OtlpSpan } from "../protocol/otlp";
 import type { Assessment, TraceInfo } from "../protocol/traces";
+import type { Reader } from "../search/reader";
 import { batchable, type Database } from "./db";
 import { assessments, traceInfo, traceRequestMetadata, traceRunLinks, traceSpans, traceTags } from "./schema/index";
+import { readableExperimentsCondition } from "./permissions";
 import { inJson } from "./sql";
 
 type InfoRow = typeof traceInfo.$inferInsert;
@@ -105,59 +107,53 @@ function insertAssessments(db: Database, items: Assessment[]) {
 }
 
 /**
- * Stores spans received over OTLP, all traces in one batch: creates missing trace
- * infos from the span times, widens the time range of traces the client has not
- * finalised, takes the state from a root span while the trace is unfinished, and
- * marks the spans as kept in the tracking store.
+ * Stores spans received over OTLP in one batch of set-based statements, however many
+ * traces they belong to: creates missing trace infos from the span times, widens the
+ * time range of traces the client has not finalised, takes the state from a root span
+ * while the trace is unfinished, and marks the spans as kept in the tracking store.
  */
 export async function logSpans(db: Database, experimentId: number, artifactLocation: string, spans: OtlpSpan[]) {
   const byTrace = new Map<string, OtlpSpan[]>();
   for (const s of spans) byTrace.set(s.traceId, [...(byTrace.get(s.traceId) ?? []), s]);
-  const statements = [...byTrace].flatMap(([traceId, group]) => traceStatements(db, experimentId, artifactLocation, traceId, group));
-  const [first, ...rest] = statements;
-  await db.batch([first, ...rest]);
+  const traces = JSON.stringify([...byTrace].map(([id, group]) => traceSummary(id, group)));
+  const spanRows = JSON.stringify(spans.map((s) => [s.traceId, s.spanId, s.parentSpanId ?? null, s.startOrder, s.json, s.dictJson]));
+  const t = sql`(SELECT j.value ->> 'id' AS id, j.value ->> 'start' AS start, j.value ->> 'end' AS end_ms, j.value ->> 'state' AS state
+                 FROM json_each(${traces}) j)`;
+  const finalized = sql`EXISTS (SELECT 1 FROM trace_request_metadata m WHERE m.trace_id = trace_info.trace_id AND m.key = ${INFO_FINALIZED})`;
+  const run = (query: SQL) => batchable(db, db.run(query));
+  await db.batch([
+    run(sql`INSERT INTO trace_info (trace_id, experiment_id, request_time, execution_duration, state)
+            SELECT t.id, ${experimentId}, t.start, t.end_ms - t.start, COALESCE(t.state, 'IN_PROGRESS') FROM ${t} t WHERE true
+            ON CONFLICT DO NOTHING`),
+    run(sql`INSERT INTO trace_tags (trace_id, key, value)
+            SELECT t.id, ${ARTIFACT_LOCATION_TAG}, ${`${artifactLocation}/traces/`} || t.id || '/artifacts' FROM ${t} t WHERE true
+            ON CONFLICT DO NOTHING`),
+    run(sql`UPDATE trace_info SET
+              request_time = MIN(request_time, t.start),
+              execution_duration = MAX(request_time + COALESCE(execution_duration, 0), COALESCE(t.end_ms, 0)) - MIN(request_time, t.start)
+            FROM ${t} t WHERE trace_info.trace_id = t.id AND NOT ${finalized}`),
+    run(sql`UPDATE trace_info SET state = t.state FROM ${t} t
+            WHERE trace_info.trace_id = t.id AND t.state IS NOT NULL AND trace_info.state IN ('IN_PROGRESS', 'STATE_UNSPECIFIED')`),
+    run(sql`INSERT INTO trace_spans (trace_id, span_id, parent_span_id, start_order, content, dict_content)
+            SELECT j.value ->> '$[0]', j.value ->> '$[1]', j.value ->> '$[2]', j.value ->> '$[3]', j.value ->> '$[4]', j.value ->> '$[5]'
+            FROM json_each(${spanRows}) j WHERE true
+            ON CONFLICT (trace_id, span_id) DO UPDATE SET parent_span_id = excluded.parent_span_id,
+              start_order = excluded.start_order, content = excluded.content, dict_content = excluded.dict_content`),
+    run(sql`INSERT INTO trace_tags (trace_id, key, value) SELECT t.id, ${SPANS_LOCATION_TAG}, 'TRACKING_STORE' FROM ${t} t WHERE true
+            ON CONFLICT (trace_id, key) DO UPDATE SET value = excluded.value`),
+  ]);
 }
 
-function traceStatements(db: Database, experimentId: number, artifactLocation: string, traceId: string, group: OtlpSpan[]) {
-  const start = Math.min(...group.map((s) => s.startMs));
+/** A trace's time range (ms) and, when its root span came, the state the root reports. */
+function traceSummary(id: string, group: OtlpSpan[]) {
   const ends = group.flatMap((s) => (s.endMs === undefined ? [] : [s.endMs]));
-  const end = ends.length ? Math.max(...ends) : null;
   const root = group.find((s) => !s.parentSpanId);
-  const rootState = root?.state ?? null;
-  const spanRows = group.map((s) => [s.spanId, s.parentSpanId ?? null, s.startOrder, s.json, s.dictJson]);
-  const finalized = sql`EXISTS (SELECT 1 FROM trace_request_metadata WHERE trace_id = ${traceId} AND key = ${INFO_FINALIZED})`;
-  return [
-    db
-      .insert(traceInfo)
-      .values({ traceId, experimentId, requestTime: start, executionDuration: end === null ? null : end - start, state: rootState ?? "IN_PROGRESS" })
-      .onConflictDoNothing(),
-    batchable(
-      db,
-      db.run(sql`INSERT INTO trace_tags (trace_id, key, value) VALUES (${traceId}, ${ARTIFACT_LOCATION_TAG}, ${`${artifactLocation}/traces/${traceId}/artifacts`})
-                 ON CONFLICT DO NOTHING`),
-    ),
-    batchable(
-      db,
-      db.run(sql`UPDATE trace_info SET
-                   request_time = MIN(request_time, ${start}),
-                   execution_duration = MAX(request_time + COALESCE(execution_duration, 0), COALESCE(${end}, 0)) - MIN(request_time, ${start})
-                 WHERE trace_id = ${traceId} AND NOT ${finalized}`),
-    ),
-    batchable(
-      db,
-      db.run(sql`UPDATE trace_info SET state = COALESCE(${rootState}, state)
-                 WHERE trace_id = ${traceId} AND state IN ('IN_PROGRESS', 'STATE_UNSPECIFIED')`),
-    ),
-    batchable(
-      db,
-      db.run(sql`INSERT INTO trace_spans (trace_id, span_id, parent_span_id, start_order, content, dict_content)
-                 SELECT ${traceId}, j.value ->> '$[0]', j.value ->> '$[1]', j.value ->> '$[2]', j.value ->> '$[3]', j.value ->> '$[4]'
-                 FROM json_each(${JSON.stringify(spanRows)}) j WHERE true
-                 ON CONFLICT (trace_id, span_id) DO UPDATE SET parent_span_id = excluded.parent_span_id,
-                   start_order = excluded.start_order, content = excluded.content, dict_content = excluded.dict_content`),
-    ),
-    upsertMap(db, "trace_tags", traceId, { [SPANS_LOCATION_TAG]: "TRACKING_STORE" }),
-  ];
+  return {
+    id,
+    start: Math.min(...group.map((s) => s.startMs)),
+    end: ends.length ? Math.max(...ends) : null,
+    state: root?.state ?? null,
+  };
 }
 
 export interface StoredSpan {
@@ -181,9 +177,12 @@ export async function findSpans(db: Database, ids: string[]): Promise<Map<string
 /** Trace ids of one search page. */
 export async function searchTraceIds(
   db: Database,
-  q: { experimentIds: number[]; conditions: SQL[]; order: SQL; limit: number; offset: number },
+  q: { experimentIds: number[]; conditions: SQL[]; order: SQL; limit: number; offset: number; reader?: Reader },
 ): Promise<string[]> {
-  const where = sql.join([sql`ti.experiment_id IN (SELECT value FROM json_each(${JSON.stringify(q.experimentIds)}))`, ...q.conditions], sql` AND `);
+  const column = sql.raw("ti.experiment_id");
+  const readable = q.reader ? [readableExperimentsCondition(column, q.reader.userId, q.reader.defaultReadable)] : [];
+  const inExperiments = sql`${column} IN (SELECT value FROM json_each(${JSON.stringify(q.experimentIds)}))`;
+  const where = sql.join([inExperiments, ...readable, ...q.conditions], sql` AND `);
   const rows = await db.all<{ trace_id: string }>(
     sql`SELECT ti.trace_id FROM trace_info ti WHERE ${where} ORDER BY ${q.order} LIMIT ${q.limit} OFFSET ${q.offset}`,
   );

@@ -261,3 +261,19 @@ describe("artifacts (UI)", () => {
     expectError(await get("/logged-models/m-nope/artifacts/directories"), 404, "RESOURCE_DOES_NOT_EXIST");
   });
 });
+
+describe("D1 round trips", () => {
+  const trips = (r: { res: Response }) => Number(r.res.headers.get("X-Mlflare-D1-Calls"));
+
+  it("stays at two or fewer per request", async () => {
+    const exp = await createExperiment();
+    const tags = Array.from({ length: 100 }, (_, i) => ({ key: `t${i}`, value: "v" }));
+    const created = await create({ experiment_id: exp, params: tags, tags });
+    expect(trips(created)).toBeLessThanOrEqual(2);
+    const id = created.json.model.info.model_id;
+    expect(trips(await get(`/logged-models/${id}`))).toBe(1);
+    expect(trips(await patch(`/${id}`, { status: "LOGGED_MODEL_READY" }))).toBeLessThanOrEqual(2);
+    expect(trips(await patch(`/${id}/tags`, { tags }))).toBeLessThanOrEqual(2);
+    expect(trips(await search({ experiment_ids: [exp], filter: "metrics.a > 1 AND params.t1 = 'v'" }))).toBeLessThanOrEqual(2);
+  });
+});

@@ -407,3 +407,18 @@ describe("pythonJson", () => {
     expect([1e-5, 1e16, 123456789.5, 0, NaN, -Infinity].map((x) => pythonJson(x))).toEqual(["1e-05", "1e+16", "123456789.5", "0.0", "NaN", "-Infinity"]);
   });
 });
+
+describe("D1 round trips", () => {
+  const trips = (r: { res: Response }) => Number(r.res.headers.get("X-Mlflare-D1-Calls"));
+
+  it("stays at two or fewer per request", async () => {
+    const exp = await createExperiment();
+    const info = traceInfo(exp);
+    expect(trips(await v3("POST", "/traces", { trace: { trace_info: info } }))).toBeLessThanOrEqual(2);
+    expect(trips(await v3("GET", `/traces/${info.trace_id}`))).toBe(1);
+    expect(trips(await search(exp, { filter: "tags.a = 'b' AND trace.status = 'OK'" }))).toBeLessThanOrEqual(2);
+    const spans = Array.from({ length: 50 }, (_, i) => otlpSpan(hex32(), "89f5266b75a92937", undefined, `s${i}`, 1n, 2n));
+    const res = await otlp(exp, exportRequest(spans));
+    expect(Number(res.headers.get("X-Mlflare-D1-Calls"))).toBeLessThanOrEqual(2);
+  });
+});
