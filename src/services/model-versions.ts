@@ -4,7 +4,7 @@ import { decodePageToken, paginate } from "../protocol/page-token";
 import type { ModelVersion } from "../protocol/registry";
 import { IS_PROMPT_TAG, modelVersionFilter, modelVersionOrder } from "../search/registry";
 import type { Database } from "../store/db";
-import { findLoggedModel, setLoggedModelTags } from "../store/logged-models";
+import { findLoggedModel } from "../store/logged-models";
 import * as store from "../store/model-versions";
 import { findRunArtifactUri } from "../store/artifact-roots";
 import { artifactPath, artifactRootKey, joinKey } from "./artifact-path";
@@ -39,18 +39,12 @@ export async function createModelVersion(
   let runId = req.run_id || resolved.runId || "";
   const linked = req.model_id && !isPrompt ? (resolved.model?.modelId === req.model_id ? resolved.model : await requireLoggedModel(db, req.model_id)) : undefined;
   if (!runId && linked) runId = linked.sourceRunId ?? "";
-  const created = await store.insertModelVersion(db, {
-    name: req.name,
-    source: req.source,
-    storageLocation: resolved.storageLocation,
-    runId,
-    runLink: req.run_link ?? "",
-    description: req.description ?? "",
-    tags,
-    now,
-  });
+  const created = await store.insertModelVersion(
+    db,
+    { name: req.name, source: req.source, storageLocation: resolved.storageLocation, runId, runLink: req.run_link ?? "", description: req.description ?? "", tags, now },
+    linked && versionListTag(linked, req.name),
+  );
   if (!created) throw modelNotFound(req.name);
-  if (linked) await recordVersionOnLoggedModel(db, linked, req.name, created.version);
   return created;
 }
 
@@ -77,12 +71,20 @@ async function requireLoggedModel(db: Database, modelId: string): Promise<Logged
   return model;
 }
 
-/** Appends `{name, version}` to the logged model's `mlflow.modelVersions` JSON list, written as Python's json.dumps writes it. */
-async function recordVersionOnLoggedModel(db: Database, model: LoggedModel, name: string, version: number) {
-  const current = model.tags.find((t) => t.key === MODEL_VERSIONS_TAG)?.value;
-  const list = parseJsonList(current);
-  if (!list.some((e) => isSameVersion(e, name, version))) list.push({ name, version });
-  await setLoggedModelTags(db, model.modelId, [{ key: MODEL_VERSIONS_TAG, value: pythonJson(list) }]);
+/**
+ * The logged model's `mlflow.modelVersions` JSON list with `{name, version}` appended once
+ * the version number is known, written as Python's json.dumps writes it (MLflow's
+ * `set_model_versions_tags`; the client re-reads and extends this text).
+ */
+function versionListTag(model: LoggedModel, name: string): store.VersionListTag {
+  const list = parseJsonList(model.tags.find((t) => t.key === MODEL_VERSIONS_TAG)?.value);
+  const unchanged = pythonJson(list);
+  const listed = list.flatMap((e) => {
+    const entry = e as { name?: unknown; version?: unknown } | null;
+    return entry?.name === name && typeof entry.version === "number" ? [entry.version] : [];
+  });
+  const before = `${unchanged.slice(0, -1)}${list.length ? ", " : ""}{"name": ${pythonJson(name)}, "version": `;
+  return { modelId: model.modelId, key: MODEL_VERSIONS_TAG, unchanged, before, after: "}]", listed };
 }
 
 function parseJsonList(text: string | undefined): unknown[] {
@@ -92,11 +94,6 @@ function parseJsonList(text: string | undefined): unknown[] {
   } catch {
     return [];
   }
-}
-
-function isSameVersion(entry: unknown, name: string, version: number): boolean {
-  const e = entry as { name?: unknown; version?: unknown } | null;
-  return e?.name === name && e?.version === version;
 }
 
 /**

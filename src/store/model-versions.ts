@@ -75,12 +75,14 @@ export async function findModelVersionByAlias(
 
 /**
  * Creates the next version of a model (1 + the highest number ever used, deleted ones
- * included) with its tags, bumping the model's `last_updated_timestamp`, in one atomic
- * batch. Returns undefined when the model does not exist.
+ * included) with its tags, bumping the model's `last_updated_timestamp` and, when given,
+ * recording the version on a logged model, in one atomic batch. Returns undefined when the
+ * model does not exist.
  */
 export async function insertModelVersion(
   db: Database,
   v: { name: string; source: string; storageLocation: string; runId: string; runLink: string; description: string; tags: KeyValue[]; now: number },
+  loggedModelTag?: VersionListTag,
 ): Promise<ModelVersion | undefined> {
   const next = sql`COALESCE((SELECT MAX(version) FROM model_versions WHERE name = ${v.name}), 0) + 1`;
   const [inserted] = await db.batch([
@@ -94,8 +96,36 @@ export async function insertModelVersion(
       FROM (SELECT name, MAX(version) AS version FROM model_versions WHERE name = ${v.name} GROUP BY name) m,
            json_each(${JSON.stringify(v.tags)}) j`)),
     db.update(registeredModels).set({ lastUpdatedTime: v.now }).where(eq(registeredModels.name, v.name)),
+    ...(loggedModelTag ? [upsertVersionListTag(db, v.name, loggedModelTag)] : []),
   ]);
   return inserted[0] && { ...inserted[0], tags: v.tags };
+}
+
+/**
+ * A logged-model tag listing registry versions, whose new text depends on the number the
+ * insert assigns: `before` + number + `after`, or `unchanged` when the number is `listed`.
+ */
+export interface VersionListTag {
+  modelId: string;
+  key: string;
+  unchanged: string;
+  before: string;
+  after: string;
+  listed: number[];
+}
+
+/** Upserts the tag with the model's newest version number, in the creating batch. */
+function upsertVersionListTag(db: Database, name: string, t: VersionListTag) {
+  return batchable(
+    db,
+    db.run(sql`INSERT INTO logged_model_tags (model_id, key, value)
+      SELECT ${t.modelId}, ${t.key},
+        CASE WHEN m.version IN (SELECT value FROM json_each(${JSON.stringify(t.listed)})) THEN ${t.unchanged}
+             ELSE ${t.before} || m.version || ${t.after} END
+      FROM (SELECT MAX(version) AS version FROM model_versions WHERE name = ${name}) m
+      WHERE m.version IS NOT NULL
+      ON CONFLICT (model_id, key) DO UPDATE SET value = excluded.value`),
+  );
 }
 
 /** Sets a live version's description; returns it (with aliases) or undefined. */

@@ -117,6 +117,26 @@ describe("model versions", () => {
     expect((await get("/model-versions/get", { name, version: "2" })).json.model_version.run_id).toBe("explicit");
   });
 
+  it("records a version on the logged model once, atomically, in two D1 round trips", async () => {
+    const { modelId } = await createLoggedModel();
+    const name = await createModel();
+    const r = await post("/model-versions/create", { name, source: `models:/${modelId}`, model_id: modelId });
+    expect(Number(r.res.headers.get("X-Mlflare-D1-Calls"))).toBe(2);
+    // A model deleted and re-created under the same name numbers from 1 again: listed once.
+    await del("/registered-models/delete", { name });
+    await createModel(name);
+    await post("/model-versions/create", { name, source: `models:/${modelId}`, model_id: modelId });
+    const other = await createModel(unique("ünï"));
+    await post("/model-versions/create", { name: other, source: `models:/${modelId}`, model_id: modelId });
+    const tags = (await get(`/logged-models/${modelId}`)).json.model.info.tags;
+    const escaped = other.replace("ü", "\\u00fc").replace("ï", "\\u00ef");
+    expect(tags.find((t: any) => t.key === "mlflow.modelVersions").value).toBe(`[{"name": "${name}", "version": 1}, {"name": "${escaped}", "version": 1}]`);
+    // Creating a version for a missing model writes nothing to the logged model.
+    await post("/model-versions/create", { name: "missing-model", source: `models:/${modelId}`, model_id: modelId });
+    const after = (await get(`/logged-models/${modelId}`)).json.model.info.tags;
+    expect(after).toEqual(tags);
+  });
+
   it("resolves models:/<name>/<version> to that version's location; keeps runs:/ and URIs as given", async () => {
     const { modelId, artifactUri } = await createLoggedModel();
     const name = await createModel();
