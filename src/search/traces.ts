@@ -3,11 +3,12 @@ import { invalidParameter } from "../protocol/errors";
 import { compareNumber, compareText, parseFilter, type Comparison } from "./comparisons";
 
 /**
- * `traces/search` filters over `trace_info ti`: trace attributes, tags and request
- * metadata (MLflow's SearchTraceUtils, without span, assessment and full-text search).
+ * `traces/search` filters over `trace_info ti`: trace attributes, tags, request
+ * metadata and the name, type and status of stored spans (MLflow's SearchTraceUtils,
+ * without span attributes/content, assessment and full-text search).
  */
 const VALID_ENTITIES = ["trace", "attribute", "attributes", "tag", "tags", "metadata", "request_metadata", "span", "feedback", "expectation", "issue"];
-const UNSUPPORTED_ENTITIES = new Set(["span", "feedback", "expectation", "issue"]);
+const UNSUPPORTED_ENTITIES = new Set(["feedback", "expectation", "issue"]);
 
 const STRING_ATTRIBUTES: Record<string, string> = {
   request_id: "ti.trace_id",
@@ -50,6 +51,7 @@ function condition(c: Comparison): SQL {
   }
   if (entity === "tag" || entity === "tags") return keyValueCondition("trace_tags", c.key, c);
   if (entity === "metadata" || entity === "request_metadata") return keyValueCondition("trace_request_metadata", c.key, c);
+  if (entity === "span") return spanCondition(c);
   return attributeCondition(c);
 }
 
@@ -84,6 +86,24 @@ function runCondition(c: Comparison): SQL {
   const byLink = sql`SELECT l.run_id FROM trace_run_links l WHERE l.trace_id = ti.trace_id`;
   const cmp = stringCondition(sql.raw("r.run_id"), c);
   return sql`EXISTS (SELECT 1 FROM (${byMetadata} UNION ALL ${byLink}) r WHERE ${cmp})`;
+}
+
+/** Span fields as MLflow names them, read from the stored span JSON. */
+const SPAN_FIELDS: Record<string, SQL> = {
+  name: sql.raw("json_extract(s.content, '$.name')"),
+  type: sql.raw(
+    "(SELECT json_extract(a.value, '$.value.string_value') FROM json_each(s.content, '$.attributes') a WHERE json_extract(a.value, '$.key') = 'mlflow.spanType')",
+  ),
+  status: sql.raw(
+    "CASE json_extract(s.content, '$.status.code') WHEN 'STATUS_CODE_OK' THEN 'OK' WHEN 'STATUS_CODE_ERROR' THEN 'ERROR' ELSE 'UNSET' END",
+  ),
+};
+
+/** A trace matches when any of its stored spans does. */
+function spanCondition(c: Comparison): SQL {
+  const field = SPAN_FIELDS[c.key.toLowerCase()];
+  if (!field) throw invalidParameter(`Filtering traces by 'span.${c.key}' is not supported by this server; use span.name, span.type or span.status.`);
+  return sql`EXISTS (SELECT 1 FROM trace_spans s WHERE s.trace_id = ti.trace_id AND ${stringCondition(field, c)})`;
 }
 
 const ORDER_KEYS: Record<string, string> = {

@@ -155,7 +155,7 @@ describe("search", () => {
 
   it("refuses bad filters, limits and page tokens with 400", async () => {
     const { exp } = await fixture();
-    for (const filter of ["foo.bar = 'x'", "span.name = 'x'", "trace.status > 'x'", "timestamp_ms = 'x'", "a = 1 OR b = 2"]) {
+    for (const filter of ["foo.bar = 'x'", "span.content = 'x'", "feedback.x = 'y'", "trace.status > 'x'", "timestamp_ms = 'x'", "a = 1 OR b = 2"]) {
       expectError(await search(exp, { filter }), 400, "INVALID_PARAMETER_VALUE");
     }
     expectError(await search(exp, { max_results: 0 }), 400, "INVALID_PARAMETER_VALUE");
@@ -261,7 +261,7 @@ const pb = {
 const hexBytes = (h: string) => h.match(/../g)!.map((x) => parseInt(x, 16));
 const attr = (key: string, value: number[]) => pb.bytes(9, [...pb.str(1, key), ...pb.bytes(2, value)]);
 
-function otlpSpan(traceHex: string, spanHex: string, parentHex: string | undefined, name: string, start: bigint, end: bigint) {
+function otlpSpan(traceHex: string, spanHex: string, parentHex: string | undefined, name: string, start: bigint, end: bigint, type?: string) {
   return [
     ...pb.bytes(1, hexBytes(traceHex)),
     ...pb.bytes(2, hexBytes(spanHex)),
@@ -271,6 +271,7 @@ function otlpSpan(traceHex: string, spanHex: string, parentHex: string | undefin
     ...pb.fixed64(8, end),
     ...attr("mlflow.spanInputs", pb.bytes(6, pb.bytes(1, [...pb.str(1, "a"), ...pb.bytes(2, pb.int(3, 1n))]))),
     ...attr("mlflow.spanOutputs", pb.int(3, 4n)),
+    ...(type ? attr("mlflow.spanType", pb.str(1, type)) : []),
     ...pb.bytes(15, pb.int(3, 1n)),
   ];
 }
@@ -340,6 +341,18 @@ describe("OTLP /v1/traces", () => {
     expect(info).toMatchObject({ request_time: "2026-11-26T08:38:28.600Z", execution_duration: "0s" });
     expect(info.tags["mlflow.trace.spansLocation"]).toBe("TRACKING_STORE");
     expect(info.trace_metadata["mlflow.user"]).toBe("alice");
+  });
+
+  it("finds traces by the name, type and status of their spans", async () => {
+    const exp = await createExperiment();
+    const traceHex = hex32();
+    await otlp(exp, exportRequest([otlpSpan(traceHex, "89f5266b75a92937", undefined, "add_numbers", START, START + 1n, "TOOL")]));
+    await startTrace(exp);
+    const f = async (filter: string) => ids(await search(exp, { filter }));
+    expect(await f("span.name = 'add_numbers'")).toEqual([`tr-${traceHex}`]);
+    expect(await f("span.name LIKE 'add%' AND span.type = 'TOOL'")).toEqual([`tr-${traceHex}`]);
+    expect(await f("span.type = 'LLM'")).toEqual([]);
+    expect(await f("span.status = 'OK'")).toEqual([`tr-${traceHex}`]);
   });
 
   it("reports a trace without its root span as not fully exported unless partial is allowed", async () => {
