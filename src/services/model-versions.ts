@@ -36,9 +36,8 @@ export async function createModelVersion(
   const isPrompt = tags.some((t) => t.key === IS_PROMPT_TAG);
   const source = parseModelSource(req.source, { isPrompt });
   const resolved = await resolveSource(db, req.source, source);
-  let runId = req.run_id || resolved.runId || "";
-  const linked = req.model_id && !isPrompt ? (resolved.model?.modelId === req.model_id ? resolved.model : await requireLoggedModel(db, req.model_id)) : undefined;
-  if (!runId && linked) runId = linked.sourceRunId ?? "";
+  const linked = req.model_id && !isPrompt ? await loggedModel(db, req.model_id, resolved.model) : undefined;
+  const runId = req.run_id || resolved.runId || linked?.sourceRunId || "";
   const created = await store.insertModelVersion(
     db,
     { name: req.name, source: req.source, storageLocation: resolved.storageLocation, runId, runLink: req.run_link ?? "", description: req.description ?? "", tags, now },
@@ -65,8 +64,9 @@ async function resolveSource(db: Database, text: string, source: ModelSource): P
   return { storageLocation: text };
 }
 
-async function requireLoggedModel(db: Database, modelId: string): Promise<LoggedModel> {
-  const model = await findLoggedModel(db, modelId);
+/** The logged model `model_id` names (reusing the one the source resolved to); it must exist. */
+async function loggedModel(db: Database, modelId: string, resolved: LoggedModel | undefined): Promise<LoggedModel> {
+  const model = resolved?.modelId === modelId ? resolved : await findLoggedModel(db, modelId);
   if (!model || model.lifecycleStage !== "active") throw notFound(`Logged model with ID '${modelId}' not found.`);
   return model;
 }
