@@ -1,10 +1,13 @@
 import { invalidParameter } from "./errors";
+import { decodeJsonSpans } from "./otlp-json";
+import { decodeProtobufSpans } from "./otlp-protobuf";
 import { pythonJson } from "./python-json";
 
 /**
- * OTLP/HTTP binary trace export (`ExportTraceServiceRequest`) decoded into spans in
- * the JSON shape MLflow serves them in (`/traces/get`, `batchGet`): proto field names,
- * ids base64, 64-bit integers as exact JSON numbers, enums by name.
+ * OTLP/HTTP trace export (`ExportTraceServiceRequest`, binary or JSON) turned into
+ * spans in the two shapes MLflow serves them in: OTel proto JSON for `/traces/get`
+ * and `batchGet` (proto field names, ids base64, 64-bit integers as exact JSON
+ * numbers), and MLflow's span dict for `traces.json`.
  */
 export interface OtlpSpan {
   /** `tr-` + the 32 hex digits of the OTel trace id: MLflow's trace id. */
@@ -24,171 +27,109 @@ export interface OtlpSpan {
 }
 
 /** A decoded OTLP AnyValue, as MLflow holds it in Python. */
-type Value = string | boolean | bigint | number | Uint8Array | null | Value[] | { [k: string]: Value };
+export type Value = string | boolean | bigint | number | Uint8Array | null | Value[] | { [k: string]: Value };
 
-type Field = { no: number; wire: number; varint?: bigint; bytes?: Uint8Array };
-
-/** Reads the fields of one protobuf message. */
-function fields(buf: Uint8Array): Field[] {
-  const out: Field[] = [];
-  let pos = 0;
-  const varint = (): bigint => {
-    let result = 0n;
-    let shift = 0n;
-    for (;;) {
-      if (pos >= buf.length) throw malformed();
-      const b = buf[pos++];
-      result |= BigInt(b & 0x7f) << shift;
-      if (b < 0x80) return result;
-      shift += 7n;
-      if (shift > 63n) throw malformed();
-    }
-  };
-  const take = (n: number) => {
-    if (pos + n > buf.length) throw malformed();
-    const slice = buf.subarray(pos, pos + n);
-    pos += n;
-    return slice;
-  };
-  while (pos < buf.length) {
-    const key = Number(varint());
-    const no = key >>> 3;
-    const wire = key & 7;
-    if (wire === 0) out.push({ no, wire, varint: varint() });
-    else if (wire === 1) out.push({ no, wire, bytes: take(8) });
-    else if (wire === 2) out.push({ no, wire, bytes: take(Number(varint())) });
-    else if (wire === 5) out.push({ no, wire, bytes: take(4) });
-    else throw malformed();
-  }
-  return out;
+/** The span fields MLflow keeps, whichever encoding they arrived in. */
+export interface DecodedSpan {
+  traceId: Uint8Array;
+  spanId: Uint8Array;
+  parentSpanId?: Uint8Array;
+  name: string;
+  start: bigint;
+  end: bigint;
+  attributes: [string, Value][];
+  events: { time: bigint; name: string; attributes: [string, Value][] }[];
+  statusCode: number;
+  statusMessage: string;
 }
-
-const malformed = () => invalidParameter("Invalid OpenTelemetry format");
-const text = new TextDecoder();
-const str = (f: Field) => text.decode(f.bytes);
-const fixed64 = (f: Field) => new DataView(f.bytes!.buffer, f.bytes!.byteOffset, 8).getBigUint64(0, true);
-const hex = (b: Uint8Array) => [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
-const base64 = (b: Uint8Array) => btoa(String.fromCharCode(...b));
-const sub = (all: Field[], no: number) => all.filter((f) => f.no === no && f.wire === 2).map((f) => fields(f.bytes!));
-const STATUS_CODES = ["STATUS_CODE_UNSET", "STATUS_CODE_OK", "STATUS_CODE_ERROR"];
 
 /** A JSON value whose 64-bit integers are BigInts, written as exact digits by {@link jsonText}. */
 type Json = string | number | boolean | bigint | null | Json[] | { [k: string]: Json };
 
+const STATUS_CODES = ["STATUS_CODE_UNSET", "STATUS_CODE_OK", "STATUS_CODE_ERROR"];
+const hex = (b: Uint8Array) => [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
+const base64 = (b: Uint8Array) => btoa(String.fromCharCode(...b));
+
 /**
- * Decodes an ExportTraceServiceRequest. Throws 400 INVALID_PARAMETER_VALUE on bytes
- * that are not one, or that hold no spans.
+ * Decodes an export request of media type `application/x-protobuf` or
+ * `application/json`. Throws 400 INVALID_PARAMETER_VALUE on anything else, on a body
+ * that is not one, or on one that holds no spans.
  *
  * @example
- * const spans = decodeExportTraceRequest(new Uint8Array(await c.req.arrayBuffer()));
+ * const spans = decodeExportTraceRequest(bytes, "application/x-protobuf");
  */
-export function decodeExportTraceRequest(body: Uint8Array): OtlpSpan[] {
-  const spans: OtlpSpan[] = [];
-  const resourceSpans = sub(fields(body), 1);
-  for (const rs of resourceSpans) {
-    for (const ss of sub(rs, 2)) for (const span of sub(ss, 2)) spans.push(decodeSpan(span));
-  }
-  if (!resourceSpans.length) throw invalidParameter("Invalid OpenTelemetry format - no spans found");
-  return spans;
+export function decodeExportTraceRequest(body: Uint8Array, mediaType: string): OtlpSpan[] {
+  const decoded =
+    mediaType === "application/json"
+      ? decodeJsonSpans(new TextDecoder().decode(body))
+      : mediaType === "application/x-protobuf"
+        ? decodeProtobufSpans(body)
+        : undefined;
+  if (!decoded) throw invalidParameter(`Invalid Content-Type: ${mediaType || "(none)"}. Expected: application/x-protobuf or application/json`);
+  if (!decoded.resourceSpans) throw invalidParameter("Invalid OpenTelemetry format - no spans found");
+  return decoded.spans.map(toOtlpSpan);
 }
 
-function decodeSpan(f: Field[]): OtlpSpan {
-  const one = (no: number) => f.find((x) => x.no === no);
-  const traceId = one(1)?.bytes;
-  const spanId = one(2)?.bytes;
-  if (!traceId?.length || !spanId?.length) throw invalidParameter("Invalid OpenTelemetry format: span without trace_id or span_id");
-  const parent = one(4)?.bytes;
-  const start = one(7)?.wire === 1 ? fixed64(one(7)!) : 0n;
-  const end = one(8)?.wire === 1 ? fixed64(one(8)!) : 0n;
-  const mlflowTraceId = `tr-${hex(traceId)}`;
-  const status = sub(f, 15)[0] ?? [];
-  const code = Number(status.find((x) => x.no === 3)?.varint ?? 0n);
-  const message = status.find((x) => x.no === 2);
-  const statusJson: Record<string, Json> = {};
-  if (code) statusJson.code = STATUS_CODES[code] ?? code;
-  if (message?.bytes?.length) statusJson.message = str(message);
-
+function toOtlpSpan(span: DecodedSpan): OtlpSpan {
+  if (!span.traceId.length || !span.spanId.length) {
+    throw invalidParameter("Invalid OpenTelemetry format: span without trace_id or span_id");
+  }
+  const traceId = `tr-${hex(span.traceId)}`;
+  const parent = span.parentSpanId?.length ? span.parentSpanId : undefined;
   // MLflow stamps every span with the trace id it belongs to, first among the attributes.
-  const attributes = new Map<string, Value>([["mlflow.traceRequestId", mlflowTraceId]]);
-  for (const kv of sub(f, 9)) {
-    const [key, value] = keyValue(kv);
-    attributes.set(key, value);
-  }
-  const events = sub(f, 11).map(decodeEvent);
+  const attributes = new Map<string, Value>([["mlflow.traceRequestId", traceId], ...span.attributes]);
+  const code = span.statusCode;
+  return {
+    traceId,
+    spanId: hex(span.spanId),
+    parentSpanId: parent && hex(parent),
+    startOrder: span.start.toString().padStart(20, "0"),
+    startMs: Number(span.start / 1_000_000n),
+    endMs: span.end ? Number(span.end / 1_000_000n) : undefined,
+    state: code === 1 ? "OK" : code === 2 ? "ERROR" : undefined,
+    json: jsonText(protoJson(span, parent, attributes)),
+    dictJson: pythonJson(bytesAsText(mlflowDict(span, parent, attributes) as Value)),
+  };
+}
 
-  const json: Record<string, Json> = { trace_id: base64(traceId), span_id: base64(spanId) };
-  if (parent?.length) json.parent_span_id = base64(parent);
-  json.name = one(5) ? str(one(5)!) : "";
-  json.start_time_unix_nano = start;
-  if (end) json.end_time_unix_nano = end;
-  json.attributes = [...attributes].map(([key, value]) => ({ key, value: anyValueJson(value) }));
-  if (events.length) {
-    json.events = events.map((e) =>
-      compactJson({ time_unix_nano: e.time, name: e.name, attributes: e.attributes.size ? [...e.attributes].map(([key, value]) => ({ key, value: anyValueJson(value) })) : undefined }),
-    );
+/** The span as MLflow re-encodes a stored span to OTel proto JSON. */
+function protoJson(span: DecodedSpan, parent: Uint8Array | undefined, attributes: Map<string, Value>): Json {
+  const json: Record<string, Json> = { trace_id: base64(span.traceId), span_id: base64(span.spanId) };
+  if (parent) json.parent_span_id = base64(parent);
+  json.name = span.name;
+  json.start_time_unix_nano = span.start;
+  if (span.end) json.end_time_unix_nano = span.end;
+  json.attributes = keyValuesJson([...attributes]);
+  if (span.events.length) {
+    json.events = span.events.map((e) => {
+      const event: Record<string, Json> = { time_unix_nano: e.time, name: e.name };
+      if (e.attributes.length) event.attributes = keyValuesJson(e.attributes);
+      return event;
+    });
   }
-  json.status = statusJson;
+  const status: Record<string, Json> = {};
+  if (span.statusCode) status.code = STATUS_CODES[span.statusCode] ?? span.statusCode;
+  if (span.statusMessage) status.message = span.statusMessage;
+  json.status = status;
+  return json;
+}
 
-  const dict = {
-    trace_id: base64(traceId),
-    span_id: base64(spanId),
-    parent_span_id: parent?.length ? base64(parent) : null,
-    name: json.name,
-    start_time_unix_nano: start,
-    end_time_unix_nano: end,
-    events: events.map((e) => ({ name: e.name, time_unix_nano: e.time, attributes: Object.fromEntries(e.attributes) })),
-    status: { code: STATUS_CODES[code] ?? "STATUS_CODE_UNSET", message: message?.bytes?.length ? str(message) : "" },
-    // MLflow keeps attribute values JSON-dumped (non-ASCII left as is) inside traces.json.
+/** MLflow's `Span.to_dict()`: attribute values kept JSON-dumped (non-ASCII as is). */
+function mlflowDict(span: DecodedSpan, parent: Uint8Array | undefined, attributes: Map<string, Value>) {
+  return {
+    trace_id: base64(span.traceId),
+    span_id: base64(span.spanId),
+    parent_span_id: parent ? base64(parent) : null,
+    name: span.name,
+    start_time_unix_nano: span.start,
+    end_time_unix_nano: span.end,
+    events: span.events.map((e) => ({ name: e.name, time_unix_nano: e.time, attributes: Object.fromEntries(e.attributes) })),
+    status: { code: STATUS_CODES[span.statusCode] ?? "STATUS_CODE_UNSET", message: span.statusMessage },
     attributes: Object.fromEntries([...attributes].map(([k, v]) => [k, pythonJson(bytesAsText(v), false)])),
   };
-  return {
-    traceId: mlflowTraceId,
-    spanId: hex(spanId),
-    parentSpanId: parent?.length ? hex(parent) : undefined,
-    startOrder: start.toString().padStart(20, "0"),
-    startMs: Number(start / 1_000_000n),
-    endMs: end ? Number(end / 1_000_000n) : undefined,
-    state: code === 1 ? "OK" : code === 2 ? "ERROR" : undefined,
-    json: jsonText(json),
-    dictJson: pythonJson(bytesAsText(dict as unknown as Value)),
-  };
 }
 
-function decodeEvent(f: Field[]): { time: bigint; name: string; attributes: Map<string, Value> } {
-  const time = f.find((x) => x.no === 1 && x.wire === 1);
-  const name = f.find((x) => x.no === 2);
-  return { time: time ? fixed64(time) : 0n, name: name ? str(name) : "", attributes: new Map(sub(f, 3).map(keyValue)) };
-}
-
-function keyValue(f: Field[]): [string, Value] {
-  const key = f.find((x) => x.no === 1);
-  const value = sub(f, 2)[0];
-  return [key ? str(key) : "", value ? anyValue(value) : null];
-}
-
-/** OTLP AnyValue: one of string, bool, int64, double, array, kvlist, bytes. */
-function anyValue(f: Field[]): Value {
-  const v = f[f.length - 1];
-  if (!v) return null;
-  switch (v.no) {
-    case 1:
-      return str(v);
-    case 2:
-      return v.varint !== 0n;
-    case 3:
-      return BigInt.asIntN(64, v.varint ?? 0n);
-    case 4:
-      return new DataView(v.bytes!.buffer, v.bytes!.byteOffset, 8).getFloat64(0, true);
-    case 5:
-      return sub(fields(v.bytes!), 1).map(anyValue);
-    case 6:
-      return Object.fromEntries(sub(fields(v.bytes!), 1).map(keyValue));
-    case 7:
-      return new Uint8Array(v.bytes!);
-    default:
-      return null;
-  }
-}
+const keyValuesJson = (kvs: [string, Value][]): Json => kvs.map(([key, value]) => ({ key, value: anyValueJson(value) }));
 
 /** A Python value back in AnyValue JSON, as MLflow re-encodes stored attributes. */
 function anyValueJson(v: Value): Json {
@@ -196,10 +137,10 @@ function anyValueJson(v: Value): Json {
   if (typeof v === "string") return { string_value: v };
   if (typeof v === "boolean") return { bool_value: v };
   if (typeof v === "bigint") return { int_value: v };
-  if (typeof v === "number") return { double_value: doubleJson(v) };
+  if (typeof v === "number") return { double_value: Number.isFinite(v) ? v : String(v) };
   if (v instanceof Uint8Array) return { bytes_value: base64(v) };
   if (Array.isArray(v)) return { array_value: { values: v.map(anyValueJson) } };
-  return { kvlist_value: { values: Object.entries(v).map(([key, value]) => ({ key, value: anyValueJson(value) })) } };
+  return { kvlist_value: { values: keyValuesJson(Object.entries(v)) } };
 }
 
 /** Bytes have no JSON form in traces.json; they are written as base64 text. */
@@ -208,16 +149,6 @@ function bytesAsText(v: Value): Value {
   if (Array.isArray(v)) return v.map(bytesAsText);
   if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, bytesAsText(x)]));
   return v;
-}
-
-function compactJson(o: Record<string, Json | undefined>): Json {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Json;
-}
-
-function doubleJson(d: number): Json {
-  if (Number.isNaN(d)) return "NaN";
-  if (!Number.isFinite(d)) return d > 0 ? "Infinity" : "-Infinity";
-  return d;
 }
 
 const BIG = "\u0000";

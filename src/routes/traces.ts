@@ -200,10 +200,7 @@ export const traceRoutes: Route[] = [
     access: { experiment: "EDIT", from: "experiment_id" },
     handler: async (c) => {
       const media = (c.req.header("Content-Type") ?? "").split(";")[0].trim().toLowerCase();
-      if (media !== "application/x-protobuf") {
-        throw invalidParameter(`Invalid Content-Type: ${media || "(none)"}. Expected: application/x-protobuf`);
-      }
-      const spans = decodeExportTraceRequest(await readOtlpBody(c));
+      const spans = decodeExportTraceRequest(await readOtlpBody(c), media);
       await traces.logSpans(c.var.db, c.req.header("X-Mlflow-Experiment-Id"), spans);
       // An empty ExportTraceServiceResponse serialises to zero bytes.
       return new Response(null, { status: 200, headers: { "Content-Type": "application/x-protobuf" } });

@@ -365,6 +365,46 @@ describe("OTLP /v1/traces", () => {
     expect(partial.json.trace.trace_info.state).toBe("IN_PROGRESS");
   });
 
+  it("accepts the JSON encoding (hex ids, string nanoseconds) with the same result", async () => {
+    const exp = await createExperiment();
+    const traceHex = hex32();
+    const span = {
+      traceId: traceHex,
+      spanId: "89f5266b75a92937",
+      parentSpanId: "",
+      name: "root",
+      startTimeUnixNano: String(START),
+      endTimeUnixNano: String(START + 7n),
+      attributes: [
+        { key: "mlflow.spanInputs", value: { kvlistValue: { values: [{ key: "a", value: { intValue: "1" } }] } } },
+        { key: "score", value: { doubleValue: 0.5 } },
+        { key: "tags", value: { arrayValue: { values: [{ stringValue: "x" }, { boolValue: true }] } } },
+      ],
+      events: [{ timeUnixNano: String(START + 1n), name: "ping", attributes: [{ key: "k", value: { stringValue: "v" } }] }],
+      status: { code: 2, message: "boom" },
+    };
+    const body = new TextEncoder().encode(JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [span] }] }] }));
+    expect((await otlp(exp, body, "application/json")).status).toBe(200);
+    const got = (await v3("GET", "/traces/get", { trace_id: `tr-${traceHex}` })).json.trace;
+    expect(got.trace_info.state).toBe("ERROR");
+    expect(got.spans[0]).toMatchObject({
+      name: "root",
+      attributes: [
+        { key: "mlflow.traceRequestId", value: { string_value: `tr-${traceHex}` } },
+        { key: "mlflow.spanInputs", value: { kvlist_value: { values: [{ key: "a", value: { int_value: 1 } }] } } },
+        { key: "score", value: { double_value: 0.5 } },
+        { key: "tags", value: { array_value: { values: [{ string_value: "x" }, { bool_value: true }] } } },
+      ],
+      events: [{ name: "ping", attributes: [{ key: "k", value: { string_value: "v" } }] }],
+      status: { code: "STATUS_CODE_ERROR", message: "boom" },
+    });
+    expect(got.spans[0].parent_span_id).toBeUndefined();
+    const dict = await (await SELF.fetch(`http://mlflare.test/ajax-api/3.0/mlflow/get-trace-artifact?request_id=tr-${traceHex}`)).text();
+    expect(dict).toContain(`"events": [{"name": "ping", "time_unix_nano": ${START + 1n}, "attributes": {"k": "v"}}], "status": {"code": "STATUS_CODE_ERROR", "message": "boom"}`);
+    expect(dict).toContain('"score": "0.5", "tags": "[\\"x\\", true]"');
+    expect((await otlp(exp, new TextEncoder().encode('{"resourceSpans": [{"scopeSpans": [{"spans": [{"traceId": "zz"}]}]}]}'), "application/json")).status).toBe(400);
+  });
+
   it("refuses bad payloads, content types, and unknown experiments", async () => {
     const exp = await createExperiment();
     expect((await otlp(exp, new Uint8Array([0xff, 0xff]))).status).toBe(400);
