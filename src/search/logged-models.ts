@@ -1,11 +1,16 @@
 import { sql, type SQL } from "drizzle-orm";
 import { invalidParameter } from "../protocol/errors";
 import type { DatasetFilter, LoggedModelOrderBy } from "../protocol/logged-models";
-import { compareNumber, compareText, parseFilter } from "./comparisons";
+import { splitIdentifier, trimBackticks } from "./identifier";
+import { type Clause, parseFilter } from "./parser";
+import { compareNumber, compareString } from "./sql";
+import { stringTest } from "./string-tests";
+import { comparator, NUMERIC_OPS, numeric } from "./terms";
 
 /**
- * `logged-models/search` (MLflow's search_logged_model_utils): entities
- * `attributes` (or none), `metrics`, `params`, `tags`; SQL over `logged_models lm`.
+ * `logged-models/search` (MLflow's search_logged_model_utils) over the shared filter
+ * parser: entities `attributes` (or none), `metrics`, `params`, `tags`, compiled to
+ * SQL over `logged_models lm`.
  */
 const STRING_ATTRIBUTES: Record<string, string> = {
   name: "name",
@@ -29,7 +34,8 @@ const ENTITIES = ["attributes", "metrics", "params", "tags"];
 
 /**
  * The WHERE conditions for a filter and `datasets`, which restrict metric
- * comparisons and, without any, require a metric on one of those datasets.
+ * comparisons and, without any, require a metric on one of those datasets. A metric
+ * comparison matches when any logged value satisfies it, as in MLflow.
  *
  * @example
  * loggedModelConditions("metrics.acc > 0.9", [{ dataset_name: "eval" }])
@@ -38,22 +44,24 @@ export function loggedModelConditions(filter: string | undefined, datasets: Data
   const inDatasets = datasetCondition(datasets);
   const out: SQL[] = [];
   let metricFilters = 0;
-  for (const c of parseFilter(filter)) {
-    const entity = c.entity ?? "attributes";
-    if (!ENTITIES.includes(entity)) {
-      throw invalidParameter(`Invalid entity type: '${entity}'. Expected one of ['attributes', 'metrics', 'params', 'tags'].`);
+  for (const clause of parseFilter(filter)) {
+    const { entity, key } = splitIdentifier(clause.identifier);
+    // MLflow's entity pattern is lower-case letters before the first dot.
+    const type = entity === undefined ? "attributes" : entity;
+    if (!ENTITIES.includes(type)) {
+      throw invalidParameter(`Invalid entity type: '${type}'. Expected one of ['attributes', 'metrics', 'params', 'tags'].`);
     }
-    if (entity === "attributes") {
-      out.push(attributeCondition(c.key, c.op, c.value));
-    } else if (entity === "metrics") {
+    if (type === "attributes") {
+      out.push(attributeCondition(entity === undefined ? trimBackticks(key) : key, clause));
+    } else if (type === "metrics") {
       metricFilters++;
-      const cmp = compareNumber(sql.raw("m.value"), c.op, c.value);
-      out.push(sql`EXISTS (SELECT 1 FROM metrics m WHERE m.model_id = lm.model_id AND m.key = ${c.key}
+      const cmp = compareNumber(sql.raw("m.value"), numericTest(clause));
+      out.push(sql`EXISTS (SELECT 1 FROM metrics m WHERE m.model_id = lm.model_id AND m.key = ${key}
                     AND m.is_nan = 0 AND ${cmp}${inDatasets ? sql` AND ${inDatasets}` : sql``})`);
     } else {
-      const table = sql.raw(entity === "params" ? "logged_model_params" : "logged_model_tags");
-      const cmp = compareText(sql.raw("x.value"), c.op, c.value);
-      out.push(sql`EXISTS (SELECT 1 FROM ${table} x WHERE x.model_id = lm.model_id AND x.key = ${c.key} AND ${cmp})`);
+      const table = sql.raw(type === "params" ? "logged_model_params" : "logged_model_tags");
+      const cmp = compareString(sql.raw("x.value"), stringTest(clause));
+      out.push(sql`EXISTS (SELECT 1 FROM ${table} x WHERE x.model_id = lm.model_id AND x.key = ${key} AND ${cmp})`);
     }
   }
   if (inDatasets && metricFilters === 0) {
@@ -62,9 +70,13 @@ export function loggedModelConditions(filter: string | undefined, datasets: Data
   return out;
 }
 
-function attributeCondition(key: string, op: Parameters<typeof compareText>[1], value: Parameters<typeof compareText>[2]): SQL {
-  if (key in NUMERIC_ATTRIBUTES) return compareNumber(sql.raw(`lm.${NUMERIC_ATTRIBUTES[key]}`), op, value);
-  if (key in STRING_ATTRIBUTES) return compareText(sql.raw(`COALESCE(lm.${STRING_ATTRIBUTES[key]}, '')`), op, value);
+function numericTest(clause: Clause) {
+  return { op: comparator(clause, NUMERIC_OPS), value: numeric(clause.value, `Expected a numeric value for ${clause.identifier.text} but got `) };
+}
+
+function attributeCondition(key: string, clause: Clause): SQL {
+  if (key in NUMERIC_ATTRIBUTES) return compareNumber(sql.raw(`lm.${NUMERIC_ATTRIBUTES[key]}`), numericTest(clause));
+  if (key in STRING_ATTRIBUTES) return compareString(sql.raw(`COALESCE(lm.${STRING_ATTRIBUTES[key]}, '')`), stringTest(clause));
   throw invalidParameter(`Invalid attribute key: '${key}'.`);
 }
 

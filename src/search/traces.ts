@@ -1,11 +1,16 @@
 import { sql, type SQL } from "drizzle-orm";
 import { invalidParameter } from "../protocol/errors";
-import { compareNumber, compareText, parseFilter, type Comparison } from "./comparisons";
+import { splitIdentifier, trimBackticks } from "./identifier";
+import { type Clause, parseFilter, parseOrderBy } from "./parser";
+import { compareNumber, compareString } from "./sql";
+import { stringTest } from "./string-tests";
+import { comparator, NUMERIC_OPS, numeric } from "./terms";
 
 /**
- * `traces/search` filters over `trace_info ti`: trace attributes, tags, request
- * metadata and the name, type and status of stored spans (MLflow's SearchTraceUtils,
- * without span attributes/content, assessment and full-text search).
+ * `traces/search` filters over `trace_info ti` (MLflow's SearchTraceUtils) on the
+ * shared filter parser: trace attributes, tags, request metadata and the name, type
+ * and status of stored spans; span attributes/content, assessments and full-text
+ * search are refused.
  */
 const VALID_ENTITIES = ["trace", "attribute", "attributes", "tag", "tags", "metadata", "request_metadata", "span", "feedback", "expectation", "issue"];
 const UNSUPPORTED_ENTITIES = new Set(["feedback", "expectation", "issue"]);
@@ -31,63 +36,6 @@ const NUMERIC_ATTRIBUTES: Record<string, string> = {
 const TAG_ATTRIBUTES: Record<string, string> = { name: "mlflow.traceName" };
 const SOURCE_RUN = "mlflow.sourceRun";
 
-/**
- * WHERE conditions for a trace filter.
- *
- * @example
- * traceConditions("trace.status = 'OK' AND tags.reviewed = 'yes'")
- */
-export function traceConditions(filter: string | undefined): SQL[] {
-  return parseFilter(filter).map(condition);
-}
-
-function condition(c: Comparison): SQL {
-  const entity = (c.entity ?? "attributes").toLowerCase();
-  if (!VALID_ENTITIES.includes(entity)) {
-    throw invalidParameter(`Invalid entity type '${c.entity}'. Valid values are {${VALID_ENTITIES.map((e) => `'${e}'`).join(", ")}}`);
-  }
-  if (UNSUPPORTED_ENTITIES.has(entity)) {
-    throw invalidParameter(`Filtering traces by '${entity}.' is not supported by this server.`);
-  }
-  if (entity === "tag" || entity === "tags") return keyValueCondition("trace_tags", c.key, c);
-  if (entity === "metadata" || entity === "request_metadata") return keyValueCondition("trace_request_metadata", c.key, c);
-  if (entity === "span") return spanCondition(c);
-  return attributeCondition(c);
-}
-
-function attributeCondition(c: Comparison): SQL {
-  const key = c.key.toLowerCase();
-  if (key in NUMERIC_ATTRIBUTES) return compareNumber(sql.raw(NUMERIC_ATTRIBUTES[key]), c.op, c.value);
-  if (key in STRING_ATTRIBUTES) return stringCondition(sql.raw(STRING_ATTRIBUTES[key]), c);
-  if (key in TAG_ATTRIBUTES) return keyValueCondition("trace_tags", TAG_ATTRIBUTES[key], c);
-  if (key === "run_id") return runCondition(c);
-  throw invalidParameter(`Invalid attribute key '${c.key}' for trace search.`);
-}
-
-function stringCondition(column: SQL, c: Comparison): SQL {
-  if (c.op === "IS NULL" || c.op === "IS NOT NULL" || c.op === "RLIKE") {
-    throw invalidParameter(`Invalid comparator '${c.op}' for attribute '${c.key}'.`);
-  }
-  return compareText(column, c.op, c.value);
-}
-
-/** Tags and metadata: a missing key matches only IS NULL. */
-function keyValueCondition(table: "trace_tags" | "trace_request_metadata", key: string, c: Comparison): SQL {
-  const t = sql.raw(table);
-  if (c.op === "IS NULL") return sql`NOT EXISTS (SELECT 1 FROM ${t} x WHERE x.trace_id = ti.trace_id AND x.key = ${key})`;
-  if (c.op === "IS NOT NULL") return sql`EXISTS (SELECT 1 FROM ${t} x WHERE x.trace_id = ti.trace_id AND x.key = ${key})`;
-  const cmp = stringCondition(sql.raw("x.value"), c);
-  return sql`EXISTS (SELECT 1 FROM ${t} x WHERE x.trace_id = ti.trace_id AND x.key = ${key} AND ${cmp})`;
-}
-
-/** A trace belongs to a run through its `mlflow.sourceRun` metadata or a link-to-run. */
-function runCondition(c: Comparison): SQL {
-  const byMetadata = sql`SELECT x.value AS run_id FROM trace_request_metadata x WHERE x.trace_id = ti.trace_id AND x.key = ${SOURCE_RUN}`;
-  const byLink = sql`SELECT l.run_id FROM trace_run_links l WHERE l.trace_id = ti.trace_id`;
-  const cmp = stringCondition(sql.raw("r.run_id"), c);
-  return sql`EXISTS (SELECT 1 FROM (${byMetadata} UNION ALL ${byLink}) r WHERE ${cmp})`;
-}
-
 /** Span fields as MLflow names them, read from the stored span JSON. */
 const SPAN_FIELDS: Record<string, SQL> = {
   name: sql.raw("json_extract(s.content, '$.name')"),
@@ -99,11 +47,64 @@ const SPAN_FIELDS: Record<string, SQL> = {
   ),
 };
 
+/**
+ * WHERE conditions for a trace filter.
+ *
+ * @example
+ * traceConditions("trace.status = 'OK' AND tags.reviewed = 'yes'")
+ */
+export function traceConditions(filter: string | undefined): SQL[] {
+  return parseFilter(filter).map(condition);
+}
+
+function condition(clause: Clause): SQL {
+  const { entity: written, key } = splitIdentifier(clause.identifier);
+  const entity = written === undefined ? "attributes" : trimBackticks(written).toLowerCase();
+  if (!VALID_ENTITIES.includes(entity)) {
+    throw invalidParameter(`Invalid entity type '${written}'. Valid values are {${VALID_ENTITIES.map((e) => `'${e}'`).join(", ")}}`);
+  }
+  if (UNSUPPORTED_ENTITIES.has(entity)) {
+    throw invalidParameter(`Filtering traces by '${entity}.' is not supported by this server.`);
+  }
+  if (entity === "tag" || entity === "tags") return keyValueCondition("trace_tags", key, clause);
+  if (entity === "metadata" || entity === "request_metadata") return keyValueCondition("trace_request_metadata", key, clause);
+  if (entity === "span") return spanCondition(key, clause);
+  return attributeCondition(key.toLowerCase(), clause);
+}
+
+function attributeCondition(key: string, clause: Clause): SQL {
+  if (key in NUMERIC_ATTRIBUTES) {
+    const value = numeric(clause.value, `Expected a numeric value for attribute '${key}' but got `);
+    return compareNumber(sql.raw(NUMERIC_ATTRIBUTES[key]), { op: comparator(clause, NUMERIC_OPS), value });
+  }
+  if (key in STRING_ATTRIBUTES) return compareString(sql.raw(STRING_ATTRIBUTES[key]), stringTest(clause));
+  if (key in TAG_ATTRIBUTES) return keyValueCondition("trace_tags", TAG_ATTRIBUTES[key], clause);
+  if (key === "run_id") return runCondition(clause);
+  throw invalidParameter(`Invalid attribute key '${key}' for trace search.`);
+}
+
+/** Tags and metadata: a missing key matches only IS NULL. */
+function keyValueCondition(table: "trace_tags" | "trace_request_metadata", key: string, clause: Clause): SQL {
+  const t = sql.raw(table);
+  if (clause.comparator === "IS NULL") return sql`NOT EXISTS (SELECT 1 FROM ${t} x WHERE x.trace_id = ti.trace_id AND x.key = ${key})`;
+  if (clause.comparator === "IS NOT NULL") return sql`EXISTS (SELECT 1 FROM ${t} x WHERE x.trace_id = ti.trace_id AND x.key = ${key})`;
+  const cmp = compareString(sql.raw("x.value"), stringTest(clause));
+  return sql`EXISTS (SELECT 1 FROM ${t} x WHERE x.trace_id = ti.trace_id AND x.key = ${key} AND ${cmp})`;
+}
+
+/** A trace belongs to a run through its `mlflow.sourceRun` metadata or a link-to-run. */
+function runCondition(clause: Clause): SQL {
+  const byMetadata = sql`SELECT x.value AS run_id FROM trace_request_metadata x WHERE x.trace_id = ti.trace_id AND x.key = ${SOURCE_RUN}`;
+  const byLink = sql`SELECT l.run_id FROM trace_run_links l WHERE l.trace_id = ti.trace_id`;
+  const cmp = compareString(sql.raw("r.run_id"), stringTest(clause));
+  return sql`EXISTS (SELECT 1 FROM (${byMetadata} UNION ALL ${byLink}) r WHERE ${cmp})`;
+}
+
 /** A trace matches when any of its stored spans does. */
-function spanCondition(c: Comparison): SQL {
-  const field = SPAN_FIELDS[c.key.toLowerCase()];
-  if (!field) throw invalidParameter(`Filtering traces by 'span.${c.key}' is not supported by this server; use span.name, span.type or span.status.`);
-  return sql`EXISTS (SELECT 1 FROM trace_spans s WHERE s.trace_id = ti.trace_id AND ${stringCondition(field, c)})`;
+function spanCondition(key: string, clause: Clause): SQL {
+  const field = SPAN_FIELDS[key.toLowerCase()];
+  if (!field) throw invalidParameter(`Filtering traces by 'span.${key}' is not supported by this server; use span.name, span.type or span.status.`);
+  return sql`EXISTS (SELECT 1 FROM trace_spans s WHERE s.trace_id = ti.trace_id AND ${compareString(field, stringTest(clause))})`;
 }
 
 const ORDER_KEYS: Record<string, string> = {
@@ -118,6 +119,7 @@ const ORDER_KEYS: Record<string, string> = {
   trace_id: "ti.trace_id",
   client_request_id: "ti.client_request_id",
 };
+const ORDER_ENTITIES = new Set(["trace", "attribute", "attributes"]);
 
 /**
  * ORDER BY for `order_by` entries like "timestamp_ms DESC"; default newest first,
@@ -130,12 +132,13 @@ export function traceOrder(orderBy: string[] = []): SQL {
   const terms: string[] = [];
   const seen = new Set<string>();
   for (const entry of orderBy) {
-    const m = /^\s*(?:(?:trace|attributes?)\.)?`?([\w.]+)`?(?:\s+(ASC|DESC))?\s*$/i.exec(entry);
-    const column = m && ORDER_KEYS[m[1].toLowerCase()];
+    const { identifier, ascending } = parseOrderBy(entry);
+    const { entity, key } = splitIdentifier(identifier);
+    const column = entity === undefined || ORDER_ENTITIES.has(entity.toLowerCase()) ? ORDER_KEYS[key.toLowerCase()] : undefined;
     if (!column) throw invalidParameter(`Invalid order_by clause '${entry}'.`);
     if (seen.has(column)) throw invalidParameter(`order_by contains duplicate fields: ${orderBy.join(", ")}`);
     seen.add(column);
-    terms.push(`${column} ${(m[2] ?? "ASC").toUpperCase()}`);
+    terms.push(`${column} ${ascending ? "ASC" : "DESC"}`);
   }
   if (!seen.has("ti.request_time")) terms.push("ti.request_time DESC");
   if (!seen.has("ti.trace_id")) terms.push("ti.trace_id ASC");
