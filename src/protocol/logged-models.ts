@@ -21,11 +21,11 @@ export const CreateLoggedModel = message(
 export const GetLoggedModel = message({ allow_deleted: bool() });
 export const FinalizeLoggedModel = message(
   { model_id: str(), status: protoEnum(LOGGED_MODEL_STATUSES) },
-  ["status"],
+  ["model_id", "status"],
 );
 export const ListLoggedModelArtifacts = message({ artifact_directory_path: str() });
 export const SetLoggedModelTags = message({ tags: list(keyValue()) });
-export const LogLoggedModelParams = message({ model_id: str(), params: list(keyValue()) });
+export const LogLoggedModelParams = message({ model_id: str(), params: list(keyValue()) }, ["model_id"]);
 
 const datasetFilter = z.object({ dataset_name: str().optional(), dataset_digest: str().optional() });
 const orderBy = z.object({

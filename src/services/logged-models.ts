@@ -1,5 +1,6 @@
 import { MlflowError, invalidParameter, notFound } from "../protocol/errors";
 import type { DatasetFilter, LoggedModel, LoggedModelOrderBy, LoggedModelStatus } from "../protocol/logged-models";
+import { missingParameter } from "../protocol/message";
 import { decodePageToken, paginate } from "../protocol/page-token";
 import { loggedModelConditions, loggedModelOrder } from "../search/logged-models";
 import type { Reader } from "../search/reader";
@@ -109,7 +110,8 @@ export async function searchLoggedModels(
   },
   reader?: Reader,
 ): Promise<{ items: LoggedModel[]; nextPageToken?: string }> {
-  const experimentIds = (req.experiment_ids ?? []).map(parseExperimentId);
+  if (!req.experiment_ids?.length) throw missingParameter("experiment_ids");
+  const experimentIds = req.experiment_ids.map(parseExperimentId);
   // MLflow reads max_results 0 (the proto default) as "use the default".
   const limit = req.max_results || SEARCH_DEFAULT_MAX_RESULTS;
   if (limit < 0 || limit > SEARCH_MAX_RESULTS) {
@@ -118,7 +120,6 @@ export async function searchLoggedModels(
   const offset = decodePageToken(req.page_token);
   const conditions = loggedModelConditions(req.filter, req.datasets);
   const order = loggedModelOrder(req.order_by);
-  if (!experimentIds.length) return { items: [] };
   const rows = await store.searchLoggedModels(db, { experimentIds, conditions, order, limit: limit + 1, offset, reader });
   return paginate(rows, offset, limit);
 }

@@ -96,9 +96,10 @@ describe("finalize / delete", () => {
 
   it("refuses a bad or missing status and an unknown model", async () => {
     const m = await newModel(await createExperiment());
-    expectError(await patch(`/${m.info.model_id}`, { status: "NOT_A_STATUS" }), 400, "INVALID_PARAMETER_VALUE");
-    expectError(await patch(`/${m.info.model_id}`, {}), 400, "INVALID_PARAMETER_VALUE");
-    expectError(await patch("/m-nope", { status: "LOGGED_MODEL_READY" }), 404, "RESOURCE_DOES_NOT_EXIST");
+    expectError(await patch(`/${m.info.model_id}`, { model_id: m.info.model_id, status: "NOT_A_STATUS" }), 400, "INVALID_PARAMETER_VALUE");
+    expectError(await patch(`/${m.info.model_id}`, { model_id: m.info.model_id }), 400, "INVALID_PARAMETER_VALUE");
+    expectError(await patch(`/${m.info.model_id}`, { status: "LOGGED_MODEL_READY" }), 400, "INVALID_PARAMETER_VALUE");
+    expectError(await patch("/m-nope", { model_id: "m-nope", status: "LOGGED_MODEL_READY" }), 404, "RESOURCE_DOES_NOT_EXIST");
   });
 
   it("soft-deletes: gone from get and search, visible with allow_deleted", async () => {
@@ -143,7 +144,8 @@ describe("tags and params", () => {
       { key: "q", value: "2" },
       { key: "r", value: "three" },
     ]);
-    expectError(await post("/logged-models/m-nope/params", { params: [] }), 404, "RESOURCE_DOES_NOT_EXIST");
+    expectError(await post("/logged-models/m-nope/params", { model_id: "m-nope", params: [] }), 404, "RESOURCE_DOES_NOT_EXIST");
+    expectError(await post(`/logged-models/${id}/params`, { params: [] }), 400, "INVALID_PARAMETER_VALUE");
   });
 });
 
@@ -154,7 +156,7 @@ describe("search", () => {
     const echo = await newModel(exp, { name: "echo", model_type: "toy", params: [{ key: "alpha", value: "0.5" }] });
     const ext = await newModel(exp, { name: "external", model_type: "external", tags: [{ key: "kind", value: "external" }] });
     const failed = await newModel(exp, { name: "failed" });
-    await patch(`/${echo.info.model_id}`, { status: "LOGGED_MODEL_READY" });
+    await patch(`/${echo.info.model_id}`, { model_id: echo.info.model_id, status: "LOGGED_MODEL_READY" });
     const metric = (model: any, value: number, timestamp: number, dataset?: string) =>
       post("/runs/log-batch", {
         run_id: run,
@@ -222,6 +224,8 @@ describe("search", () => {
     expectError(await search({ experiment_ids: [exp], page_token: "garbage" }), 400, "INVALID_PARAMETER_VALUE");
     expectError(await search({ experiment_ids: [exp], max_results: -1 }), 400, "INVALID_PARAMETER_VALUE");
     expectError(await search({ experiment_ids: ["abc"] }), 400, "INVALID_PARAMETER_VALUE");
+    expectError(await search({ experiment_ids: [] }), 400, "INVALID_PARAMETER_VALUE");
+    expectError(await search({}), 400, "INVALID_PARAMETER_VALUE");
   });
 });
 
@@ -272,7 +276,7 @@ describe("D1 round trips", () => {
     expect(trips(created)).toBeLessThanOrEqual(2);
     const id = created.json.model.info.model_id;
     expect(trips(await get(`/logged-models/${id}`))).toBe(1);
-    expect(trips(await patch(`/${id}`, { status: "LOGGED_MODEL_READY" }))).toBeLessThanOrEqual(2);
+    expect(trips(await patch(`/${id}`, { model_id: id, status: "LOGGED_MODEL_READY" }))).toBeLessThanOrEqual(2);
     expect(trips(await patch(`/${id}/tags`, { tags }))).toBeLessThanOrEqual(2);
     expect(trips(await search({ experiment_ids: [exp], filter: "metrics.a > 1 AND params.t1 = 'v'" }))).toBeLessThanOrEqual(2);
   });
