@@ -1,5 +1,6 @@
 import { MlflowError, invalidParameter, notFound } from "../protocol/errors";
 import type { OtlpSpan } from "../protocol/otlp";
+import { missingParameter } from "../protocol/message";
 import { decodePageToken, paginate } from "../protocol/page-token";
 import { parseDuration, parseTimestamp, type TraceInfo, type TraceInfoIn } from "../protocol/traces";
 import { traceConditions, traceOrder } from "../search/traces";
@@ -56,7 +57,10 @@ export async function getTraceInfo(db: Database, traceId: string): Promise<Trace
   return info;
 }
 
-export const batchGetTraceInfos = (db: Database, traceIds: string[]) => store.findTraceInfos(db, traceIds);
+export async function batchGetTraceInfos(db: Database, traceIds: string[]): Promise<TraceInfo[]> {
+  if (!traceIds.length) throw missingParameter("trace_ids");
+  return store.findTraceInfos(db, traceIds);
+}
 
 export interface TraceWithSpans {
   info: TraceInfo;
@@ -78,6 +82,7 @@ export async function getTrace(db: Database, traceId: string, allowPartial = fal
 
 /** Complete traces (root span stored) among the ids, in the order asked. */
 export async function batchGetTraces(db: Database, traceIds: string[]): Promise<TraceWithSpans[]> {
+  if (!traceIds.length) throw missingParameter("trace_ids");
   const [infos, spans] = await Promise.all([store.findTraceInfos(db, traceIds), store.findSpans(db, traceIds)]);
   return infos.flatMap((info) => {
     const found = spans.get(info.traceId) ?? [];
@@ -97,6 +102,7 @@ export async function searchTraces(
   },
   reader?: Reader,
 ): Promise<{ items: TraceInfo[]; nextPageToken?: string }> {
+  if (!req.locations.length) throw missingParameter("locations");
   const experimentIds = req.locations.map((l) => {
     const id = l.mlflow_experiment?.experiment_id;
     if (!id) throw invalidParameter("Only trace locations of type MLFLOW_EXPERIMENT with an experiment_id are supported.");

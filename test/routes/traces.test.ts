@@ -77,6 +77,8 @@ describe("start / get", () => {
     const r = await v3("POST", "/traces/batchGetInfos", { trace_ids: [b.trace_id, "tr-missing", a.trace_id] });
     expect(r.json.trace_infos.map((t: any) => t.trace_id)).toEqual([b.trace_id, a.trace_id]);
     expectError(await v3("POST", "/traces/batchGetInfos", {}), 400, "INVALID_PARAMETER_VALUE");
+    expectError(await v3("POST", "/traces/batchGetInfos", { trace_ids: [] }), 400, "INVALID_PARAMETER_VALUE");
+    expectError(await v3("GET", "/traces/batchGet"), 400, "INVALID_PARAMETER_VALUE");
   });
 });
 
@@ -163,6 +165,7 @@ describe("search", () => {
     expectError(await search(exp, { page_token: "garbage" }), 400, "INVALID_PARAMETER_VALUE");
     expectError(await search(exp, { order_by: ["nope DESC"] }), 400, "INVALID_PARAMETER_VALUE");
     expectError(await v3("POST", "/traces/search", {}), 400, "INVALID_PARAMETER_VALUE");
+    expectError(await v3("POST", "/traces/search", { locations: [] }), 400, "INVALID_PARAMETER_VALUE");
   });
 });
 
