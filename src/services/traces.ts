@@ -163,9 +163,17 @@ export async function linkTracesToRun(db: Database, traceIds: string[], runId: s
   await store.linkTracesToRun(db, traceIds, runId);
 }
 
-/** OTLP span ingestion: spans of an active experiment, stored for `/traces/get`. */
+/** A stored span's two encodings must fit one D1 row (2 MB). */
+const MAX_SPAN_CHARS = 1_800_000;
+
+/**
+ * OTLP span ingestion: spans of an active experiment, stored for `/traces/get`. A span
+ * too large to store is refused; the client then keeps the trace in `traces.json`.
+ */
 export async function logSpans(db: Database, experimentId: string | undefined, spans: OtlpSpan[]) {
   if (!experimentId) throw invalidParameter("Missing header 'X-Mlflow-Experiment-Id'.");
+  const huge = spans.find((s) => s.json.length + s.dictJson.length > MAX_SPAN_CHARS);
+  if (huge) throw invalidParameter(`Span ${huge.spanId} of trace ${huge.traceId} is too large to store (limit ${MAX_SPAN_CHARS} characters).`);
   const exp = await getActiveExperiment(db, experimentId);
   if (spans.length) await store.logSpans(db, exp.experimentId, exp.artifactLocation, spans);
 }

@@ -116,7 +116,6 @@ export async function logSpans(db: Database, experimentId: number, artifactLocat
   const byTrace = new Map<string, OtlpSpan[]>();
   for (const s of spans) byTrace.set(s.traceId, [...(byTrace.get(s.traceId) ?? []), s]);
   const traces = JSON.stringify([...byTrace].map(([id, group]) => traceSummary(id, group)));
-  const spanRows = JSON.stringify(spans.map((s) => [s.traceId, s.spanId, s.parentSpanId ?? null, s.startOrder, s.json, s.dictJson]));
   const t = sql`(SELECT j.value ->> 'id' AS id, j.value ->> 'start' AS start, j.value ->> 'end' AS end_ms, j.value ->> 'state' AS state
                  FROM json_each(${traces}) j)`;
   const finalized = sql`EXISTS (SELECT 1 FROM trace_request_metadata m WHERE m.trace_id = trace_info.trace_id AND m.key = ${INFO_FINALIZED})`;
@@ -134,14 +133,34 @@ export async function logSpans(db: Database, experimentId: number, artifactLocat
             FROM ${t} t WHERE trace_info.trace_id = t.id AND NOT ${finalized}`),
     run(sql`UPDATE trace_info SET state = t.state FROM ${t} t
             WHERE trace_info.trace_id = t.id AND t.state IS NOT NULL AND trace_info.state IN ('IN_PROGRESS', 'STATE_UNSPECIFIED')`),
-    run(sql`INSERT INTO trace_spans (trace_id, span_id, parent_span_id, start_order, content, dict_content)
-            SELECT j.value ->> '$[0]', j.value ->> '$[1]', j.value ->> '$[2]', j.value ->> '$[3]', j.value ->> '$[4]', j.value ->> '$[5]'
-            FROM json_each(${spanRows}) j WHERE true
-            ON CONFLICT (trace_id, span_id) DO UPDATE SET parent_span_id = excluded.parent_span_id,
-              start_order = excluded.start_order, content = excluded.content, dict_content = excluded.dict_content`),
+    ...spanChunks(spans).map((rows) =>
+      run(sql`INSERT INTO trace_spans (trace_id, span_id, parent_span_id, start_order, content, dict_content)
+              SELECT j.value ->> '$[0]', j.value ->> '$[1]', j.value ->> '$[2]', j.value ->> '$[3]', j.value ->> '$[4]', j.value ->> '$[5]'
+              FROM json_each(${rows}) j WHERE true
+              ON CONFLICT (trace_id, span_id) DO UPDATE SET parent_span_id = excluded.parent_span_id,
+                start_order = excluded.start_order, content = excluded.content, dict_content = excluded.dict_content`),
+    ),
     run(sql`INSERT INTO trace_tags (trace_id, key, value) SELECT t.id, ${SPANS_LOCATION_TAG}, 'TRACKING_STORE' FROM ${t} t WHERE true
             ON CONFLICT (trace_id, key) DO UPDATE SET value = excluded.value`),
   ]);
+}
+
+/** D1 caps one value (here: a statement's JSON parameter) at 2 MB; span rows go in chunks below that. */
+const CHUNK_CHARS = 900_000;
+
+function spanChunks(spans: OtlpSpan[]): string[] {
+  const chunks: string[][] = [[]];
+  let size = 0;
+  for (const s of spans) {
+    const row = JSON.stringify([s.traceId, s.spanId, s.parentSpanId ?? null, s.startOrder, s.json, s.dictJson]);
+    if (size + row.length > CHUNK_CHARS && chunks[chunks.length - 1].length) {
+      chunks.push([]);
+      size = 0;
+    }
+    chunks[chunks.length - 1].push(row);
+    size += row.length;
+  }
+  return chunks.map((rows) => `[${rows.join(",")}]`);
 }
 
 /** A trace's time range (ms) and, when its root span came, the state the root reports. */

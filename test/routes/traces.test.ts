@@ -408,6 +408,20 @@ describe("OTLP /v1/traces", () => {
     expect((await otlp(exp, new TextEncoder().encode('{"resourceSpans": [{"scopeSpans": [{"spans": [{"traceId": "zz"}]}]}]}'), "application/json")).status).toBe(400);
   });
 
+  it("stores a request larger than one D1 value in chunks, and refuses a span too large for a row", async () => {
+    const exp = await createExperiment();
+    const traceHex = hex32();
+    const big = "x".repeat(300_000);
+    const spans = Array.from({ length: 5 }, (_, i) => [
+      ...otlpSpan(traceHex, `00000000000000${String(i + 1).padStart(2, "0")}`, i ? "0000000000000001" : undefined, `s${i}`, START + BigInt(i), START + 10n),
+      ...attr("blob", pb.str(1, big)),
+    ]);
+    expect((await otlp(exp, exportRequest(spans))).status).toBe(200);
+    expect((await v3("GET", "/traces/get", { trace_id: `tr-${traceHex}` })).json.trace.spans).toHaveLength(5);
+    const huge = exportRequest([[...otlpSpan(hex32(), "0000000000000001", undefined, "r", START, START + 1n), ...attr("blob", pb.str(1, "y".repeat(1_000_000)))]]);
+    expect((await otlp(exp, huge)).status).toBe(400);
+  });
+
   it("refuses bad payloads, content types, and unknown experiments", async () => {
     const exp = await createExperiment();
     expect((await otlp(exp, new Uint8Array([0xff, 0xff]))).status).toBe(400);
