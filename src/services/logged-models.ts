@@ -71,10 +71,7 @@ export async function deleteLoggedModel(db: Database, modelId: string, now = Dat
   await store.updateLoggedModel(db, modelId, { lifecycleStage: "deleted", lastUpdatedTimestampMs: now });
 }
 
-/**
- * Upserts tags. The registry calls this too, to record `mlflow.modelVersions`
- * when a version is created from `models:/<model_id>`.
- */
+/** Upserts tags (the client records `mlflow.modelVersions` here after registering). */
 export async function setLoggedModelTags(db: Database, modelId: string, tags: KeyValueIn[] | undefined) {
   const rows = keyValues("tag", tags);
   await getLoggedModel(db, modelId);
@@ -139,7 +136,6 @@ function keyValues(kind: "param" | "tag", items: KeyValueIn[] | undefined): { ke
 function dedupe<T extends { key: string }>(items: T[]): T[] {
   return [...new Map(items.map((i) => [i.key, i])).values()];
 }
-
 
 /** Where a model's artifacts live in the bucket; 400 when its root is not served here. */
 async function artifactRoot(db: Database, modelId: string): Promise<{ uri: string; key: string }> {

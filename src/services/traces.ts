@@ -18,7 +18,7 @@ const SEARCH_DEFAULT_MAX_RESULTS = 100;
 const SEARCH_MAX_RESULTS = 500;
 const MAX_LINKED_TRACES = 100;
 
-export const traceNotFound = (traceId: string) => notFound(`Trace with ID '${traceId}' not found.`);
+const traceNotFound = (traceId: string) => notFound(`Trace with ID '${traceId}' not found.`);
 
 /**
  * StartTraceV3: stores the trace info the client sends when a trace ends. The
@@ -47,9 +47,9 @@ export async function startTrace(db: Database, info: TraceInfoIn | undefined, no
   return store.upsertTraceInfo(db, row, tags, metadata, assessments);
 }
 
-function artifactLocation(experimentLocation: string, traceId: string) {
-  return `${experimentLocation.replace(/\/+$/, "")}/traces/${traceId}/artifacts`;
-}
+/** `<experiment artifact_location>/traces/`, under which each trace has `<trace_id>/artifacts`. */
+const tracesRoot = (experimentLocation: string) => `${experimentLocation.replace(/\/+$/, "")}/traces/`;
+const artifactLocation = (experimentLocation: string, traceId: string) => `${tracesRoot(experimentLocation)}${traceId}/artifacts`;
 
 export async function getTraceInfo(db: Database, traceId: string): Promise<TraceInfo> {
   const [info] = await store.findTraceInfos(db, [traceId]);
@@ -156,6 +156,7 @@ export async function deleteTraces(
 
 /** Links traces to a run; ids of traces that do not exist are ignored, as in MLflow. */
 export async function linkTracesToRun(db: Database, traceIds: string[], runId: string) {
+  if (!traceIds.length) throw missingParameter("trace_ids");
   if (traceIds.length > MAX_LINKED_TRACES) {
     throw invalidParameter(`Cannot link more than ${MAX_LINKED_TRACES} traces to a run in a single request. Provided ${traceIds.length} traces.`);
   }
@@ -175,11 +176,10 @@ export async function logSpans(db: Database, experimentId: string | undefined, s
   const huge = spans.find((s) => s.json.length + s.dictJson.length > MAX_SPAN_CHARS);
   if (huge) throw invalidParameter(`Span ${huge.spanId} of trace ${huge.traceId} is too large to store (limit ${MAX_SPAN_CHARS} characters).`);
   const exp = await getActiveExperiment(db, experimentId);
-  if (spans.length) await store.logSpans(db, exp.experimentId, exp.artifactLocation, spans);
+  if (spans.length) await store.logSpans(db, exp.experimentId, tracesRoot(exp.artifactLocation), spans);
 }
 
-
-export const TRACE_DATA_FILE = "traces.json";
+const TRACE_DATA_FILE = "traces.json";
 
 /**
  * What the UI's get-trace-artifact serves: `traces.json` built from the spans kept

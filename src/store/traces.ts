@@ -112,7 +112,7 @@ function insertAssessments(db: Database, items: Assessment[]) {
  * time range of traces the client has not finalised, takes the state from a root span
  * while the trace is unfinished, and marks the spans as kept in the tracking store.
  */
-export async function logSpans(db: Database, experimentId: number, artifactLocation: string, spans: OtlpSpan[]) {
+export async function logSpans(db: Database, experimentId: number, tracesRoot: string, spans: OtlpSpan[]) {
   const byTrace = new Map<string, OtlpSpan[]>();
   for (const s of spans) byTrace.set(s.traceId, [...(byTrace.get(s.traceId) ?? []), s]);
   const traces = JSON.stringify([...byTrace].map(([id, group]) => traceSummary(id, group)));
@@ -125,7 +125,7 @@ export async function logSpans(db: Database, experimentId: number, artifactLocat
             SELECT t.id, ${experimentId}, t.start, t.end_ms - t.start, COALESCE(t.state, 'IN_PROGRESS') FROM ${t} t WHERE true
             ON CONFLICT DO NOTHING`),
     run(sql`INSERT INTO trace_tags (trace_id, key, value)
-            SELECT t.id, ${ARTIFACT_LOCATION_TAG}, ${`${artifactLocation}/traces/`} || t.id || '/artifacts' FROM ${t} t WHERE true
+            SELECT t.id, ${ARTIFACT_LOCATION_TAG}, ${tracesRoot} || t.id || '/artifacts' FROM ${t} t WHERE true
             ON CONFLICT DO NOTHING`),
     run(sql`UPDATE trace_info SET
               request_time = MIN(request_time, t.start),
