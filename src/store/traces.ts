@@ -102,7 +102,7 @@ function insertAssessments(db: Database, items: Assessment[]) {
                SELECT j.value ->> 'id', j.value ->> 'trace', j.value ->> 'name', j.value ->> 'content', j.value ->> 'created', j.value ->> 'updated'
                FROM json_each(${JSON.stringify(rows)}) j WHERE true
                ON CONFLICT (assessment_id) DO UPDATE SET name = excluded.name, content = excluded.content,
-                 last_update_time = excluded.last_update_time`),
+                 last_update_time = excluded.last_update_time WHERE assessments.trace_id = excluded.trace_id`),
   );
 }
 
