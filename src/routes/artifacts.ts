@@ -98,6 +98,7 @@ export const artifactRoutes: Route[] = [
     handler: async (c) => {
       const req = await decode(c, msg.GetPresignedUploadUrl);
       const root = await artifacts.runArtifactRoot(c.var.db, req.run_id);
+      // MLflow checks the run and the path before refusing; so do we.
       artifacts.runFileKey(root, req.path);
       // As MLflow: every run root here is proxied, and proxied roots take uploads through
       // the proxy (or mlflare's shared upload links), not through this endpoint.
@@ -114,8 +115,5 @@ function invalidRoot(): never {
   throw invalidParameter("Invalid path");
 }
 
-/*
- * Not here: `GET /model-versions/get-artifact?name=&version=&path=` (§4.6). It resolves a
- * model version's storage location through the registry; when the registry lands, its
- * route can call `fileResponse(c, c.env.ARTIFACTS, joinKey(artifactRootKey(location), artifactPath(path, …)))`.
- */
+// `/model-versions/get-artifact` (§4.6) lives with the registry (routes/model-versions.ts),
+// serving the version's files through `fileResponse` like `/get-artifact` here.

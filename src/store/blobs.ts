@@ -4,7 +4,7 @@
  */
 
 /** R2 multipart parts must all be one size (but the last) and at least 5 MiB. */
-export const STREAM_PART_BYTES = 8 * 1024 * 1024;
+const STREAM_PART_BYTES = 8 * 1024 * 1024;
 
 /** R2's own page limit for listings. */
 const LIST_PAGE = 1000;
@@ -70,7 +70,7 @@ export async function putObject(bucket: R2Bucket, key: string, body: ReadableStr
 }
 
 /** Streams a body of announced length; R2 refuses the write if the body is shorter or longer. */
-export function fixedLength(body: ReadableStream<Uint8Array>, length: number): ReadableStream<Uint8Array> {
+function fixedLength(body: ReadableStream<Uint8Array>, length: number): ReadableStream<Uint8Array> {
   const fixed = new FixedLengthStream(length);
   // The write side's errors surface through the read side R2 consumes.
   body.pipeTo(fixed.writable).catch(() => {});
