@@ -21,6 +21,17 @@ describe("mlflow-artifacts proxy: upload and download", () => {
     expect(await res.text()).toBe("hello mlflow\n");
   });
 
+  it("answers on the /ajax-api mount too, and HEAD with the headers only", async () => {
+    const run = await createRun();
+    await putArtifact(`${run.key}/h.txt`, "head me");
+    const ajax = await raw("GET", `/ajax-api/2.0/mlflow-artifacts/artifacts/${run.key}/h.txt`);
+    expect(await ajax.text()).toBe("head me");
+    const head = await raw("HEAD", `${PROXY}/${run.key}/h.txt`);
+    expect(head.status).toBe(200);
+    expect(head.headers.get("Content-Disposition")).toBe("attachment; filename=h.txt");
+    expect(await head.text()).toBe("");
+  });
+
   it("round-trips an empty file", async () => {
     const run = await createRun();
     expect((await putArtifact(`${run.key}/raw/empty.dat`, null)).status).toBe(200);
@@ -105,7 +116,8 @@ describe("mlflow-artifacts proxy: upload and download", () => {
   it("answers a missing file with 404 and a directory with 400, never a 5xx", async () => {
     const run = await createRun();
     await putArtifact(`${run.key}/tree/a.txt`, "a");
-    expectError({ status: (await getArtifact(`${run.key}/missing.txt`)).status, json: await (await getArtifact(`${run.key}/missing.txt`)).json() }, 404, "RESOURCE_DOES_NOT_EXIST");
+    const missing = await getArtifact(`${run.key}/missing.txt`);
+    expectError({ status: missing.status, json: await missing.json() }, 404, "RESOURCE_DOES_NOT_EXIST");
     const dir = await getArtifact(`${run.key}/tree`);
     expectError({ status: dir.status, json: await dir.json() }, 400, "INVALID_PARAMETER_VALUE");
   });
