@@ -48,17 +48,37 @@ async function withPeak(ctx: BenchContext, fn: () => Promise<WorkloadResult>): P
   return ctx.sampler && mark !== undefined ? { ...result, peakRssBytes: ctx.sampler.peakSince(mark) } : result;
 }
 
+/** Retries after a 503, as the MLflow client does (it retries 503 with backoff). */
+const UPLOAD_RETRIES = 3;
+
+/**
+ * An upload, retried on 503: wrangler dev's proxy answers some large PUTs with 503
+ * "worker restarted mid-request" though the Worker never restarted. Only the attempt
+ * that succeeded is timed; `retries` says how many did not.
+ */
+async function uploadOnce(ctx: BenchContext, path: string, bytes: number, options: Parameters<MlflowClient["upload"]>[2]) {
+  let retries = 0;
+  for (;;) {
+    const { ms, value: res } = await timed(() => ctx.client.upload(path, bytes, options));
+    if (res.status !== 503 || retries === UPLOAD_RETRIES) return { ms, res, retries };
+    retries++;
+  }
+}
+
+const retryNote = (retries: number) => (retries ? `${retries} upload(s) retried after HTTP 503` : undefined);
+
 async function putArtifact(ctx: BenchContext, root: string, size: string): Promise<WorkloadResult> {
-  const { client, sizes } = ctx;
+  const { sizes } = ctx;
   const latencies: number[] = [];
+  let retried = 0;
   for (let i = 0; i < sizes.artifactRepeats; i++) {
-    const { ms, value: res } = await timed(() =>
-      client.upload(`${PROXY}/artifacts/${root}/bench/big.bin`, sizes.artifactBytes, { headers: { "Content-Type": "application/octet-stream" } }),
-    );
+    const headers = { "Content-Type": "application/octet-stream" };
+    const { ms, res, retries } = await uploadOnce(ctx, `${PROXY}/artifacts/${root}/bench/big.bin`, sizes.artifactBytes, { headers });
+    retried += retries;
     if (res.status !== 200) return notRun("artifact PUT", size, "failed", `HTTP ${res.status} ${res.text.slice(0, 120)}`);
     latencies.push(ms);
   }
-  return mibPerSecond("artifact PUT", size, latencies, sizes.artifactBytes);
+  return { ...mibPerSecond("artifact PUT", size, latencies, sizes.artifactBytes), note: retryNote(retried) };
 }
 
 async function getArtifact(ctx: BenchContext, root: string, size: string): Promise<WorkloadResult> {
@@ -91,12 +111,14 @@ async function multipartUpload(ctx: BenchContext, root: string, size: string): P
     throw err;
   }
   const partLatencies: number[] = [];
+  let retried = 0;
   try {
     const parts = await mapPool(created.credentials.length, PART_CONCURRENCY, async (i) => {
       const credential = created.credentials[i];
       const bytes = Math.min(sizes.partBytes, sizes.multipartBytes - i * sizes.partBytes);
       const url = new URL(credential.url, client.baseUrl).toString();
-      const { ms, value: res } = await timed(() => client.upload(url, bytes, { headers: credential.headers ?? {}, auth: false, label: "PUT multipart part URL" }));
+      const { ms, res, retries } = await uploadOnce(ctx, url, bytes, { headers: credential.headers ?? {}, auth: false, label: "PUT multipart part URL" });
+      retried += retries;
       if (res.status !== 200) throw new Error(`part ${credential.part_number}: HTTP ${res.status} ${res.text.slice(0, 120)}`);
       partLatencies.push(ms);
       return { part_number: credential.part_number, etag: res.etag, url: credential.url };
@@ -109,7 +131,8 @@ async function multipartUpload(ctx: BenchContext, root: string, size: string): P
   }
   const wall = performance.now() - start;
   const stored = await storedSize(client, dir, name);
-  const note = stored === sizes.multipartBytes ? `total ${(wall / 1000).toFixed(1)} s; latency = per part` : `stored size ${stored}, expected ${sizes.multipartBytes}`;
+  const sizeNote = stored === sizes.multipartBytes ? `total ${(wall / 1000).toFixed(1)} s; latency = per part` : `stored size ${stored}, expected ${sizes.multipartBytes}`;
+  const note = [sizeNote, retryNote(retried)].filter(Boolean).join("; ");
   const result = measured("artifact multipart upload", size, partLatencies, sizes.multipartBytes / MIB, wall, "MiB/s", note);
   return stored === sizes.multipartBytes ? result : { ...result, status: "failed" };
 }
