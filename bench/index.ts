@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--url <base> [--token <t>]] [--json <file>]`
+ * `npm run bench [-- --quick] [--url <base> [--token <t>]] [--json <file>] [--only <groups>]`
  *
  * Measures an MLflow-compatible server over the REST API. Without `--url` it starts
  * the local `npm start` server itself and stops it afterwards.
@@ -32,18 +32,37 @@ const USAGE = `usage: npm run bench -- [--quick] [--url <base url>] [--token <be
   --json    also write the figures as JSON to <file>
   --only    comma-separated subset of: ${GROUPS.join(", ")}`;
 
-async function main(): Promise<number> {
+interface Options {
+  quick: boolean;
+  url?: string;
+  token?: string;
+  json?: string;
+  only: Set<Group>;
+}
+
+/** The command line, checked before anything starts; undefined after printing help. */
+function parseOptions(): Options | undefined {
   const { values } = parseArgs({
     options: { quick: { type: "boolean" }, url: { type: "string" }, token: { type: "string" }, json: { type: "string" }, only: { type: "string" }, help: { type: "boolean" } },
   });
   if (values.help) {
     console.log(USAGE);
-    return 0;
+    return undefined;
   }
+  const only = new Set(values.only ? values.only.split(",").map((g) => g.trim()) : GROUPS);
+  const unknown = [...only].filter((g) => !(GROUPS as readonly string[]).includes(g));
+  if (unknown.length) throw new Error(`unknown workload group(s) ${unknown.join(", ")}\n${USAGE}`);
+  if (only.has("get-history")) only.add("log-batch");
+  return { quick: !!values.quick, url: values.url?.replace(/\/+$/, ""), token: values.token, json: values.json, only: only as Set<Group> };
+}
+
+async function main(): Promise<number> {
+  const options = parseOptions();
+  if (!options) return 0;
   const startedAt = new Date();
   const progress = (line: string) => console.error(`[${((Date.now() - startedAt.getTime()) / 1000).toFixed(0).padStart(4)} s] ${line}`);
   let server: LocalServer | undefined;
-  if (!values.url) {
+  if (!options.url) {
     progress("starting the local server (scripts/start.sh)…");
     server = await startLocalServer();
     progress(`server up at ${server.url}, log in ${server.logFile}`);
@@ -51,31 +70,28 @@ async function main(): Promise<number> {
   const stopServer = () => server?.stop();
   process.once("SIGINT", () => void Promise.resolve(stopServer()).finally(() => process.exit(130)));
   try {
-    const url = (values.url ?? server!.url).replace(/\/+$/, "");
-    const sizes = values.quick ? QUICK : FULL;
+    const url = options.url ?? server!.url;
+    const sizes = options.quick ? QUICK : FULL;
     const ctx: BenchContext = {
-      client: new MlflowClient(url, values.token),
+      client: new MlflowClient(url, options.token),
       sizes,
       tag: `bench-${startedAt.getTime().toString(36)}`,
       progress,
       sampler: server ? new RssSampler(server.pgid, server.port) : undefined,
     };
     const idle = server ? workerdRss(server.pgid, server.port) : 0;
-    const only = values.only ? new Set(values.only.split(",").map((g) => g.trim())) : new Set<string>(GROUPS);
-    const unknown = [...only].filter((g) => !(GROUPS as readonly string[]).includes(g));
-    if (unknown.length) throw new Error(`unknown workload group(s) ${unknown.join(", ")}\n${USAGE}`);
-    if (only.has("get-history")) only.add("log-batch");
-    const { workloads, artifactBaseline, artifactMark } = await runAll(ctx, only as Set<Group>);
+    const { workloads, artifactBaseline, artifactMark } = await runAll(ctx, options.only);
     ctx.sampler?.stop();
+    const measuredMemory = ctx.sampler && options.only.has("artifacts");
     const report: BenchReport = {
       meta: { url, mode: sizes.quick ? "quick" : "full", localServer: !!server, startedAt: startedAt.toISOString(), durationS: (Date.now() - startedAt.getTime()) / 1000, node: process.version, cpus: availableParallelism() },
       workloads,
       d1Calls: d1Table(ctx.client),
-      memory: ctx.sampler ? { idleBaselineBytes: idle, artifactBaselineBytes: artifactBaseline, artifactPeakBytes: ctx.sampler.peakSince(artifactMark) } : undefined,
+      memory: measuredMemory ? { idleBaselineBytes: idle, artifactBaselineBytes: artifactBaseline, artifactPeakBytes: ctx.sampler!.peakSince(artifactMark) } : undefined,
       reference: compareWithStock(workloads),
     };
     console.log(renderText(report));
-    if (values.json) writeFileSync(values.json, JSON.stringify(report, null, 2) + "\n");
+    if (options.json) writeFileSync(options.json, JSON.stringify(report, null, 2) + "\n");
     return workloads.some((w) => w.status === "failed") ? 1 : 0;
   } finally {
     await stopServer();

@@ -8,7 +8,7 @@ export interface BenchReport {
   workloads: WorkloadResult[];
   /** D1 round trips per request by endpoint; empty unless the server reports them (local mode). */
   d1Calls: { endpoint: string; requests: number; median: number; max: number }[];
-  /** workerd RSS in bytes; absent against a remote server. */
+  /** workerd RSS in bytes; absent against a remote server or without the artifact workloads. */
   memory?: { idleBaselineBytes: number; artifactBaselineBytes: number; artifactPeakBytes: number };
   /** mlflare against the stock MLflow server's figures quoted in the issue. */
   reference: { figure: string; stock: string; measured: string; speedup: number; target: number }[];
@@ -61,7 +61,7 @@ export function renderText(report: BenchReport): string {
   );
   out.push("", "workerd memory (RSS from /proc, Worker plus local D1/R2):");
   const m = report.memory;
-  out.push(m ? `  idle after start ${mib(m.idleBaselineBytes)}; before artifacts ${mib(m.artifactBaselineBytes)}; peak during artifacts ${mib(m.artifactPeakBytes)}` : "  not measured (remote server)");
+  out.push(m ? `  idle after start ${mib(m.idleBaselineBytes)}; before artifacts ${mib(m.artifactBaselineBytes)}; peak during artifacts ${mib(m.artifactPeakBytes)}` : "  not measured (remote server, or no artifact workloads)");
   if (report.reference.length) {
     out.push("", "Against stock MLflow 3.11 (sqlite, 1 uvicorn worker, Python client; figures from issue 6):");
     out.push(
