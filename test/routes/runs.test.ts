@@ -55,6 +55,9 @@ describe("runs", () => {
     const tags = (await get("/runs/get", { run_id: id })).json.run.data.tags;
     expect(tags).toContainEqual({ key: "mlflow.runName", value: "after" });
     expectError(await post("/runs/update", { run_id: id, status: "EXPLODED" }), 400, "INVALID_PARAMETER_VALUE");
+    const unchanged = await post("/runs/update", { run_id: id });
+    expect(unchanged.status).toBe(200);
+    expect(unchanged.json.run_info).toMatchObject({ status: "FINISHED", run_name: "after" });
   });
 
   it("renames a run through the mlflow.runName tag", async () => {
