@@ -25,14 +25,13 @@ export function locate(locators: ExperimentLocator[], fields: RequestFields): Lo
   const refs: ExperimentRefs = { experimentIds: [], experimentNames: [], runIds: [], modelIds: [], traceIds: [] };
   for (const locator of locators) {
     if (locator === "artifact_path") {
-      const id = artifactExperiment(fields.values("path"));
-      if (id === undefined) return "unlocatable";
-      refs.experimentIds.push(id);
+      const ids = fields.values("path").map(artifactExperiment);
+      if (ids.length === 0 || ids.includes(undefined)) return "unlocatable";
+      refs.experimentIds.push(...(ids as number[]));
       continue;
     }
     const { key, names } = FIELDS[locator];
     const values = names.flatMap((n) => fields.values(n)).filter((v) => v !== "");
-    if (locator === "experiment_id") values.push(...traceLocations(fields.body));
     // runs/create files a run without an experiment id under the default experiment "0".
     if (locator === "experiment_id" && values.length === 0) values.push("0");
     if (key === "experimentIds") refs.experimentIds.push(...values.map(experimentId));
@@ -47,18 +46,8 @@ function experimentId(value: string): number {
 }
 
 /** The experiment id an artifact path (already percent-decoded) is under, if it has one and no `..` escapes it. */
-function artifactExperiment(paths: string[]): number | undefined {
-  if (paths.length !== 1) return undefined;
-  const segments = paths[0].split("/");
-  if (paths[0].includes("\\") || segments.includes("..") || !/^\d+$/.test(segments[0])) return undefined;
+function artifactExperiment(path: string): number | undefined {
+  const segments = path.split("/");
+  if (path.includes("\\") || segments.includes("..") || !/^\d+$/.test(segments[0])) return undefined;
   return Number(segments[0]);
-}
-
-/** Trace search names its experiments as `locations: [{mlflow_experiment: {experiment_id}}]`. */
-function traceLocations(body: Record<string, unknown>): string[] {
-  const locations = Array.isArray(body.locations) ? body.locations : [];
-  return locations
-    .map((l) => (l as { mlflow_experiment?: { experiment_id?: unknown } })?.mlflow_experiment?.experiment_id)
-    .filter((id): id is string | number => typeof id === "string" || typeof id === "number")
-    .map(String);
 }

@@ -2,12 +2,13 @@ import type { Context } from "hono";
 
 /**
  * Every value a request gives a field, wherever a handler might read it from: the query
- * string, a JSON body, path parameters. Authorization checks all of them, so a handler
- * reading another source than the check did cannot act on an unchecked resource.
+ * string, a JSON body at any depth (trace search's `locations[].mlflow_experiment`, a trace's
+ * `trace_location`), path parameters, and `X-MLflow-Experiment-Id` (OTLP export).
+ * Authorization checks all of them, so a handler reading another source than the check did
+ * cannot act on an unchecked resource.
  */
 export interface RequestFields {
   values(name: string): string[];
-  body: Record<string, unknown>;
 }
 
 /**
@@ -23,10 +24,17 @@ export async function readFields(c: Context, params: Record<string, string>, wit
   const query = new URL(c.req.url).searchParams;
   const body = withBody && bodyIsJson(c) ? parseBody(await c.req.text()) : {};
   return {
-    body,
-    values: (name) => [...query.getAll(name), ...scalars(body[name]), ...(name in params ? [params[name]] : [])],
+    values: (name) => [
+      ...query.getAll(name),
+      ...nested(body, name, 0),
+      ...(name in params ? [params[name]] : []),
+      ...(name === "experiment_id" && c.req.header(EXPERIMENT_HEADER) ? [c.req.header(EXPERIMENT_HEADER)!] : []),
+    ],
   };
 }
+
+const EXPERIMENT_HEADER = "X-MLflow-Experiment-Id";
+const MAX_DEPTH = 6;
 
 function bodyIsJson(c: Context): boolean {
   const method = c.req.method;
@@ -48,6 +56,13 @@ function parse(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** Values of `name` anywhere in a JSON value (depth-limited: request messages are shallow). */
+function nested(value: unknown, name: string, depth: number): string[] {
+  if (depth > MAX_DEPTH || value === null || typeof value !== "object") return [];
+  if (Array.isArray(value)) return value.flatMap((v) => nested(v, name, depth + 1));
+  return Object.entries(value).flatMap(([k, v]) => (k === name ? scalars(v) : nested(v, name, depth + 1)));
 }
 
 function scalars(value: unknown): string[] {

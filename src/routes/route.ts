@@ -12,8 +12,8 @@ export type Level = "READ" | "EDIT" | "MANAGE";
 
 /**
  * Where a request names the experiment it touches. Every value found is checked, from the
- * query string, a JSON body and path parameters alike:
- * - "experiment_id": `experiment_id`, `experiment_ids`, trace-search `locations` (none ⇒ "0", as runs/create)
+ * query string, a JSON body (at any depth) and path parameters alike:
+ * - "experiment_id": `experiment_id`, `experiment_ids`, header X-MLflow-Experiment-Id (none ⇒ "0", as runs/create)
  * - "experiment_name": `experiment_name`
  * - "run_id": `run_id`, `run_uuid`, `run_ids` → the run's experiment
  * - "artifact_path": the `path` path parameter or query field, whose leading segment is the experiment id
