@@ -4,13 +4,15 @@
  * Measures an MLflow-compatible server over the REST API. Without `--url` it starts
  * the local `npm start` server itself and stops it afterwards.
  */
+import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import { MlflowClient } from "./client";
 import { RssSampler, workerdRss } from "./memory";
 import { compareWithStock, renderText, type BenchReport } from "./report";
-import { startLocalServer, type LocalServer } from "./server";
+import { Profiling } from "./profiling";
+import { freePort, startLocalServer, type LocalServer } from "./server";
 import { FULL, QUICK } from "./sizes";
 import { percentile } from "./stats";
 import { artifactWorkloads } from "./workloads/artifacts";
@@ -30,7 +32,9 @@ const USAGE = `usage: npm run bench -- [--quick] [--url <base url>] [--token <be
   --url     any MLflow-compatible server (default: start the local npm start server)
   --token   sent as "Authorization: Bearer <token>"
   --json    also write the figures as JSON to <file>
-  --only    comma-separated subset of: ${GROUPS.join(", ")}`;
+  --only    comma-separated subset of: ${GROUPS.join(", ")}
+  --profile write the Worker's CPU profile of each workload's measured part to <dir>/*.cpuprofile
+            (open in Chrome DevTools) and print where its time went (local server only)`;
 
 interface Options {
   quick: boolean;
@@ -38,12 +42,13 @@ interface Options {
   token?: string;
   json?: string;
   only: Set<Group>;
+  profile?: string;
 }
 
 /** The command line, checked before anything starts; undefined after printing help. */
 function parseOptions(): Options | undefined {
   const { values } = parseArgs({
-    options: { quick: { type: "boolean" }, url: { type: "string" }, token: { type: "string" }, json: { type: "string" }, only: { type: "string" }, help: { type: "boolean" } },
+    options: { quick: { type: "boolean" }, url: { type: "string" }, token: { type: "string" }, json: { type: "string" }, only: { type: "string" }, profile: { type: "string" }, help: { type: "boolean" } },
   });
   if (values.help) {
     console.log(USAGE);
@@ -53,21 +58,27 @@ function parseOptions(): Options | undefined {
   const unknown = [...only].filter((g) => !(GROUPS as readonly string[]).includes(g));
   if (unknown.length) throw new Error(`unknown workload group(s) ${unknown.join(", ")}\n${USAGE}`);
   if (only.has("get-history")) only.add("log-batch");
-  return { quick: !!values.quick, url: values.url?.replace(/\/+$/, ""), token: values.token, json: values.json, only: only as Set<Group> };
+  if (values.profile && values.url) throw new Error("--profile needs the local server (no --url)");
+  return { quick: !!values.quick, url: values.url?.replace(/\/+$/, ""), token: values.token, json: values.json, only: only as Set<Group>, profile: values.profile };
 }
 
 async function main(): Promise<number> {
   const options = parseOptions();
   if (!options) return 0;
+  if (options.profile && !("WebSocket" in globalThis)) return rerunWithWebSocket();
   const startedAt = new Date();
   const progress = (line: string) => console.error(`[${((Date.now() - startedAt.getTime()) / 1000).toFixed(0).padStart(4)} s] ${line}`);
   let server: LocalServer | undefined;
   if (!options.url) {
     progress("starting the local server (scripts/start.sh)…");
-    server = await startLocalServer();
+    server = await startLocalServer({ inspectorPort: options.profile ? await freePort() : 0 });
     progress(`server up at ${server.url}, log in ${server.logFile}`);
   }
-  const stopServer = () => server?.stop();
+  const profiler = options.profile && server ? await Profiling.start(server, options.profile) : undefined;
+  const stopServer = () => {
+    profiler?.close();
+    return server?.stop();
+  };
   process.once("SIGINT", () => void Promise.resolve(stopServer()).finally(() => process.exit(130)));
   try {
     const url = options.url ?? server!.url;
@@ -78,6 +89,7 @@ async function main(): Promise<number> {
       tag: `bench-${startedAt.getTime().toString(36)}`,
       progress,
       sampler: server ? new RssSampler(server.pgid, server.port) : undefined,
+      measure: (name, fn) => (profiler ? profiler.measure(name, fn) : fn()),
     };
     const idle = server ? workerdRss(server.pgid, server.port) : 0;
     const { workloads, artifactBaseline, artifactMark } = await runAll(ctx, options.only);
@@ -89,6 +101,7 @@ async function main(): Promise<number> {
       d1Calls: d1Table(ctx.client),
       memory: measuredMemory ? { idleBaselineBytes: idle, artifactBaselineBytes: artifactBaseline, artifactPeakBytes: ctx.sampler!.peakSince(artifactMark) } : undefined,
       reference: compareWithStock(workloads),
+      profiles: profiler?.summaries,
     };
     console.log(renderText(report));
     if (options.json) writeFileSync(options.json, JSON.stringify(report, null, 2) + "\n");
@@ -96,6 +109,12 @@ async function main(): Promise<number> {
   } finally {
     await stopServer();
   }
+}
+
+/** Node 20 has WebSocket (needed to talk to the inspector) behind a flag: run again with it. */
+function rerunWithWebSocket(): Promise<number> {
+  const child = spawn(process.execPath, ["--experimental-websocket", ...process.execArgv, ...process.argv.slice(1)], { stdio: "inherit" });
+  return new Promise((ok) => child.on("exit", (code) => ok(code ?? 1)));
 }
 
 /** Every workload in order; one that fails becomes a FAILED row and the rest still run. */

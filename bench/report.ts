@@ -1,3 +1,4 @@
+import type { ProfileSummary } from "./profile";
 import type { WorkloadResult } from "./workloads/result";
 
 const MIB = 1024 * 1024;
@@ -12,6 +13,8 @@ export interface BenchReport {
   memory?: { idleBaselineBytes: number; artifactBaselineBytes: number; artifactPeakBytes: number };
   /** mlflare against the stock MLflow server's figures quoted in the issue. */
   reference: { figure: string; stock: string; measured: string; speedup: number; target: number }[];
+  /** `--profile`: where the Worker's sampled CPU time went during each measured part. */
+  profiles?: { workload: string; summary: ProfileSummary }[];
 }
 
 /**
@@ -72,8 +75,18 @@ export function renderText(report: BenchReport): string {
       ),
     );
   }
+  if (report.profiles?.length) {
+    out.push("", "Worker CPU profile of each measured part (self time by bundled module; .cpuprofile files open in Chrome DevTools):");
+    for (const { workload, summary } of report.profiles) {
+      const busy = summary.totalMs - summary.idleMs;
+      const parts = summary.top.map((t) => `${t.where} ${pct(t.ms, summary.totalMs)}`).join(", ");
+      out.push(`  ${workload}: busy ${pct(busy, summary.totalMs)} of ${(summary.totalMs / 1000).toFixed(1)} s — ${parts}`);
+    }
+  }
   return out.join("\n");
 }
+
+const pct = (part: number, whole: number) => `${whole ? Math.round((100 * part) / whole) : 0}%`;
 
 function table(header: string[], rows: string[][], rightAlign: boolean[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));

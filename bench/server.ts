@@ -5,12 +5,15 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
-const REPO = resolve(import.meta.dirname, "..");
+/** The repository the bench belongs to (scripts/start.sh, .wrangler). */
+export const REPO = resolve(import.meta.dirname, "..");
 
 /** A local `npm start` server the bench started, in its own process group. */
 export interface LocalServer {
   url: string;
   port: number;
+  /** wrangler's inspector proxy, when one was asked for. */
+  inspectorPort?: number;
   /** Process group id (= pid of the session leader): workerd is found inside it. */
   pgid: number;
   logFile: string;
@@ -20,13 +23,14 @@ export interface LocalServer {
 /**
  * Starts `scripts/start.sh` (what `npm start` runs) on a free port under a new
  * session, with local mode on so the Worker reports D1 round trips, and waits for
- * `/health`.
+ * `/health`. `inspectorPort` 0 lets wrangler pick one (nobody connects then).
  *
  * @example
  * const server = await startLocalServer();
  * try { … } finally { await server.stop(); }
  */
-export async function startLocalServer(timeoutMs = 180_000): Promise<LocalServer> {
+export async function startLocalServer(options: { inspectorPort?: number; timeoutMs?: number } = {}): Promise<LocalServer> {
+  const { inspectorPort = 0, timeoutMs = 180_000 } = options;
   const port = await freePort();
   const logFile = join(tmpdir(), `mlflare-bench-server-${process.pid}.log`);
   const log = createWriteStream(logFile);
@@ -37,7 +41,7 @@ export async function startLocalServer(timeoutMs = 180_000): Promise<LocalServer
     [
       "scripts/start.sh",
       "--inspector-port",
-      "0",
+      String(inspectorPort),
       "--show-interactive-dev-session=false",
       "--var",
       "MLFLARE_ENV:local",
@@ -48,7 +52,7 @@ export async function startLocalServer(timeoutMs = 180_000): Promise<LocalServer
     { cwd: REPO, detached: true, stdio: ["ignore", log, log], env: { ...process.env, PORT: String(port), CI: "1" } },
   );
   const url = `http://127.0.0.1:${port}`;
-  const server: LocalServer = { url, port, pgid: child.pid!, logFile, stop: () => stopGroup(child) };
+  const server: LocalServer = { url, port, inspectorPort: inspectorPort || undefined, pgid: child.pid!, logFile, stop: () => stopGroup(child) };
   try {
     await waitHealthy(url, child, timeoutMs);
   } catch (err) {
@@ -58,7 +62,8 @@ export async function startLocalServer(timeoutMs = 180_000): Promise<LocalServer
   return server;
 }
 
-async function freePort(): Promise<number> {
+/** A TCP port nobody listens on right now. */
+export async function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
     const probe = createServer();
     probe.once("error", fail);

@@ -24,9 +24,9 @@ export async function artifactWorkloads(ctx: BenchContext, experimentId: string)
     const note = `artifact service unavailable: ${unavailable}`;
     return [notRun("artifact PUT", putSize, "skipped", note), notRun("artifact GET", putSize, "skipped", note), notRun("artifact multipart upload", mpuSize, "skipped", note)];
   }
-  const put = await withPeak(ctx, () => putArtifact(ctx, root!, putSize));
-  const get = await withPeak(ctx, () => getArtifact(ctx, root!, putSize));
-  const mpu = await withPeak(ctx, () => multipartUpload(ctx, root!, mpuSize));
+  const put = await withPeak(ctx, () => ctx.measure("artifact PUT", () => putArtifact(ctx, root!, putSize)));
+  const get = await withPeak(ctx, () => ctx.measure("artifact GET", () => getArtifact(ctx, root!, putSize)));
+  const mpu = await withPeak(ctx, () => ctx.measure("artifact multipart upload", () => multipartUpload(ctx, root!, mpuSize)));
   return [put, get, mpu];
 }
 

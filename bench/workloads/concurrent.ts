@@ -13,13 +13,15 @@ export async function concurrentWriters(ctx: BenchContext, experimentId: string,
   const run = await client.createRun(experimentId, `writers-${writers}`);
   const latencies: number[] = [];
   const start = performance.now();
-  await Promise.all(
-    Array.from({ length: writers }, async (_, w) => {
-      for (let j = 0; j < perWriter; j++) {
-        const step = w * perWriter + j;
-        latencies.push((await timed(() => client.logMetric(run.run_id, KEY, step / 1000, step))).ms);
-      }
-    }),
+  await ctx.measure(`${writers} concurrent writers`, () =>
+    Promise.all(
+      Array.from({ length: writers }, async (_, w) => {
+        for (let j = 0; j < perWriter; j++) {
+          const step = w * perWriter + j;
+          latencies.push((await timed(() => client.logMetric(run.run_id, KEY, step / 1000, step))).ms);
+        }
+      }),
+    ),
   );
   const wall = performance.now() - start;
   const total = writers * perWriter;

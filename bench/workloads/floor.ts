@@ -15,6 +15,8 @@ export async function httpFloor(ctx: BenchContext): Promise<WorkloadResult> {
   for (let i = 0; i < 10; i++) await health();
   const latencies: number[] = [];
   const start = performance.now();
-  for (let i = 0; i < calls; i++) latencies.push((await timed(health)).ms);
+  await ctx.measure("health", async () => {
+    for (let i = 0; i < calls; i++) latencies.push((await timed(health)).ms);
+  });
   return measured("health (HTTP floor)", `${fmt(calls)} calls, sequential`, latencies, calls, performance.now() - start, "calls/s");
 }

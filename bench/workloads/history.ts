@@ -11,12 +11,16 @@ export async function getHistory(ctx: BenchContext, runId: string, key: string, 
   const { client, sizes } = ctx;
   const size = `${fmt(points)}-point metric, pages of ${fmt(sizes.historyPageSize)}, ${sizes.historyReads} reads`;
   const latencies: number[] = [];
-  for (let i = 0; i < sizes.historyReads; i++) {
-    const { ms, value } = await timed(() => client.getHistory(runId, key, sizes.historyPageSize));
-    const problem = checkHistory(value, points);
-    if (problem) return notRun("get-history", size, "failed", problem);
-    latencies.push(ms);
-  }
+  const problem = await ctx.measure("get-history", async () => {
+    for (let i = 0; i < sizes.historyReads; i++) {
+      const { ms, value } = await timed(() => client.getHistory(runId, key, sizes.historyPageSize));
+      latencies.push(ms);
+      const wrong = checkHistory(value, points);
+      if (wrong) return wrong;
+    }
+    return undefined;
+  });
+  if (problem) return notRun("get-history", size, "failed", problem);
   const total = latencies.reduce((a, b) => a + b, 0);
   return measured("get-history", size, latencies, points * latencies.length, total, "points/s");
 }
@@ -61,12 +65,14 @@ async function bulkReads(ctx: BenchContext, runId: string, key: string, what: st
   const size = `${what}, ${fmt(sizes.bulkMaxResults)} back, ${sizes.bulkReads} reads`;
   const latencies: number[] = [];
   let returned = 0;
-  for (let i = 0; i < sizes.bulkReads; i++) {
-    const query = { run_ids: [runId], metric_key: key, max_results: sizes.bulkMaxResults, ...range };
-    const { ms, value } = await timed(() => client.ajaxGet("/metrics/get-history-bulk-interval", query));
-    returned = value.metrics?.length ?? 0;
-    latencies.push(ms);
-  }
+  const query = { run_ids: [runId], metric_key: key, max_results: sizes.bulkMaxResults, ...range };
+  await ctx.measure(`get-history-bulk-interval${range.start_step === undefined ? "" : " (window)"}`, async () => {
+    for (let i = 0; i < sizes.bulkReads; i++) {
+      const { ms, value } = await timed(() => client.ajaxGet("/metrics/get-history-bulk-interval", query));
+      returned = value.metrics?.length ?? 0;
+      latencies.push(ms);
+    }
+  });
   const total = latencies.reduce((a, b) => a + b, 0);
   const note = returned >= sizes.bulkMaxResults - 1 && returned <= sizes.bulkMaxResults + 2 ? undefined : `returned ${fmt(returned)} points`;
   return measured("get-history-bulk-interval", size, latencies, returned * latencies.length, total, "points/s", note);

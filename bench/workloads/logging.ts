@@ -12,9 +12,11 @@ export async function logMetricSequential(ctx: BenchContext, experimentId: strin
   for (let i = 0; i < WARMUP; i++) await client.logMetric(run.run_id, "warmup", i, i);
   const latencies: number[] = [];
   const start = performance.now();
-  for (let step = 0; step < sizes.logMetricCalls; step++) {
-    latencies.push((await timed(() => client.logMetric(run.run_id, "loss", 1 / (step + 1), step))).ms);
-  }
+  await ctx.measure("log-metric", async () => {
+    for (let step = 0; step < sizes.logMetricCalls; step++) {
+      latencies.push((await timed(() => client.logMetric(run.run_id, "loss", 1 / (step + 1), step))).ms);
+    }
+  });
   const wall = performance.now() - start;
   return measured("log-metric", `${fmt(sizes.logMetricCalls)} calls, sequential`, latencies, latencies.length, wall, "calls/s");
 }
@@ -40,10 +42,12 @@ export async function logBatchSequential(ctx: BenchContext, experimentId: string
   const t0 = Date.now();
   const latencies: number[] = [];
   const start = performance.now();
-  for (let b = 0; b < sizes.logBatchCalls; b++) {
-    const metrics = metricPoints(key, b * sizes.batchSize, sizes.batchSize, t0);
-    latencies.push((await timed(() => client.logBatch(run.run_id, { metrics }))).ms);
-  }
+  await ctx.measure("log-batch", async () => {
+    for (let b = 0; b < sizes.logBatchCalls; b++) {
+      const metrics = metricPoints(key, b * sizes.batchSize, sizes.batchSize, t0);
+      latencies.push((await timed(() => client.logBatch(run.run_id, { metrics }))).ms);
+    }
+  });
   const wall = performance.now() - start;
   const points = sizes.logBatchCalls * sizes.batchSize;
   const size = `${fmt(sizes.logBatchCalls)} × ${fmt(sizes.batchSize)} metrics, sequential`;

@@ -28,6 +28,11 @@ export interface BenchContext {
   tag: string;
   progress(line: string): void;
   sampler?: RssSampler;
+  /**
+   * Wraps the measured part of a workload (not its set-up), so `--profile` can take
+   * the Worker's CPU profile of exactly that part.
+   */
+  measure<T>(name: string, fn: () => Promise<T>): Promise<T>;
 }
 
 /**

@@ -20,19 +20,23 @@ export async function searchRuns(ctx: BenchContext, runCount: number): Promise<W
   for (const pageSize of [sizes.searchPageSize, runCount]) {
     const how = pageSize === runCount ? "one page" : `pages of ${fmt(pageSize)}`;
     const size = `${fmt(runCount)} runs, ${fmt(expected)} match, ${how}, ${sizes.searchReads} reads`;
-    rows.push(await timeSearch(ctx, experimentId, pageSize, expected, size, setupNote));
+    rows.push(await timeSearch(ctx, experimentId, pageSize, expected, size, setupNote, `search-runs ${fmt(runCount)} runs, ${how}`));
   }
   return rows;
 }
 
-async function timeSearch(ctx: BenchContext, experimentId: string, pageSize: number, expected: number, size: string, note: string): Promise<WorkloadResult> {
+async function timeSearch(ctx: BenchContext, experimentId: string, pageSize: number, expected: number, size: string, note: string, name: string): Promise<WorkloadResult> {
   const latencies: number[] = [];
-  for (let i = 0; i < ctx.sizes.searchReads; i++) {
-    const { ms, value } = await timed(() => ctx.client.searchRuns(experimentId, FILTER, ORDER_BY, pageSize));
-    const problem = checkOrder(value, expected);
-    if (problem) return notRun(`search-runs`, size, "failed", problem);
-    latencies.push(ms);
-  }
+  const problem = await ctx.measure(name, async () => {
+    for (let i = 0; i < ctx.sizes.searchReads; i++) {
+      const { ms, value } = await timed(() => ctx.client.searchRuns(experimentId, FILTER, ORDER_BY, pageSize));
+      latencies.push(ms);
+      const wrong = checkOrder(value, expected);
+      if (wrong) return wrong;
+    }
+    return undefined;
+  });
+  if (problem) return notRun("search-runs", size, "failed", problem);
   const total = latencies.reduce((a, b) => a + b, 0);
   return measured("search-runs", size, latencies, expected * latencies.length, total, "runs/s", note);
 }

@@ -1,0 +1,42 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { latestBundle, summarizeProfile, WorkerProfiler, type ProfileSummary } from "./profile";
+import { REPO, type LocalServer } from "./server";
+
+/**
+ * `--profile <dir>`: one CPU profile of the Worker per measured workload part, saved
+ * as `<dir>/<workload>.cpuprofile` and summarised by module for the report.
+ *
+ * @example
+ * const profiling = await Profiling.start(server, "bench/results/profiles");
+ * await profiling.measure("log-batch", () => run());
+ */
+export class Profiling {
+  readonly summaries: { workload: string; summary: ProfileSummary }[] = [];
+
+  private constructor(
+    private readonly profiler: WorkerProfiler,
+    private readonly dir: string,
+  ) {}
+
+  static async start(server: LocalServer, dir: string): Promise<Profiling> {
+    if (server.inspectorPort === undefined) throw new Error("the local server has no inspector port");
+    mkdirSync(dir, { recursive: true });
+    return new Profiling(await WorkerProfiler.connect(server.inspectorPort), dir);
+  }
+
+  async measure<T>(workload: string, fn: () => Promise<T>): Promise<T> {
+    await this.profiler.start();
+    try {
+      return await fn();
+    } finally {
+      const profile = await this.profiler.stop();
+      writeFileSync(join(this.dir, `${workload.replace(/[^\w.-]+/g, "_")}.cpuprofile`), JSON.stringify(profile));
+      this.summaries.push({ workload, summary: summarizeProfile(profile, latestBundle(REPO)) });
+    }
+  }
+
+  close(): void {
+    this.profiler.close();
+  }
+}
