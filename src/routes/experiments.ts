@@ -12,7 +12,7 @@ export const experimentRoutes: Route[] = [
     method: "POST",
     api: 2,
     path: "/mlflow/experiments/create",
-    access: "user",
+    access: { create: "experiment" },
     handler: async (c) => {
       const req = await decode(c, msg.CreateExperiment);
       return jsonResponse({ experiment_id: await experiments.createExperiment(c.var.db, req) });
@@ -32,7 +32,7 @@ export const experimentRoutes: Route[] = [
     method: "GET",
     api: 2,
     path: "/mlflow/experiments/get-by-name",
-    access: "user",
+    access: { experiment: "READ", from: "experiment_name" },
     handler: async (c) => {
       const { experiment_name } = await decode(c, msg.GetExperimentByName);
       const exp = await experiments.getExperimentByName(c.var.db, experiment_name);
