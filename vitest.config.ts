@@ -8,7 +8,8 @@ export default defineConfig(async () => {
   const migrations = await readD1Migrations("./migrations");
   // Each project is its own Worker: the suite runs in local mode without authentication,
   // test/auth/ with authentication on (as `MLFLARE_AUTH=on npm start`), test/auth-rate-limit/
-  // with a tiny rate limit. Settings differ by Worker, never by request.
+  // with a tiny rate limit, test/auth-unconfigured/ without an admin credential. Settings
+  // differ by Worker, never by request.
   const project = (name: string, include: string[], bindings: Record<string, unknown>, limit = 100_000) => ({
     plugins: [
       cloudflareTest({
@@ -27,7 +28,7 @@ export default defineConfig(async () => {
     test: {
       name,
       include,
-      exclude: name === "main" ? ["test/auth/**", "test/auth-rate-limit/**"] : [],
+      exclude: name === "main" ? ["test/auth/**", "test/auth-*/**"] : [],
       setupFiles: ["./test/apply-migrations.ts"],
       testTimeout: 30_000,
     },
@@ -39,6 +40,7 @@ export default defineConfig(async () => {
         project("main", ["test/**/*.test.ts"], {}),
         project("auth", ["test/auth/**/*.test.ts"], authOn),
         project("auth-rate-limit", ["test/auth-rate-limit/**/*.test.ts"], authOn, 3),
+        project("auth-unconfigured", ["test/auth-unconfigured/**/*.test.ts"], { MLFLARE_AUTH: "on" }),
       ],
     },
   };
