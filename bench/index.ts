@@ -28,6 +28,7 @@ const GROUPS = ["health", "log-metric", "log-batch", "get-history", "bulk-interv
 type Group = (typeof GROUPS)[number];
 
 const USAGE = `usage: npm run bench -- [--quick] [--url <base url>] [--token <bearer token>] [--json <file>] [--only <groups>]
+                         [--profile <dir>]
   --quick   smaller sizes (under 2 minutes on 2 cores); the table says which
   --url     any MLflow-compatible server (default: start the local npm start server)
   --token   sent as "Authorization: Bearer <token>"
