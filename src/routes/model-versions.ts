@@ -4,6 +4,7 @@ import * as msg from "../protocol/registry";
 import * as versions from "../services/model-versions";
 import { fileResponse } from "./artifact-responses";
 import type { Route } from "./route";
+import { searchReader } from "./search-reader";
 
 const ok = () => jsonResponse({});
 const modelVersion = (mv: msg.ModelVersion) => jsonResponse({ model_version: msg.encodeModelVersion(mv) });
@@ -61,7 +62,7 @@ export const modelVersionRoutes: Route[] = [
     path: "/mlflow/model-versions/search",
     access: "user",
     handler: async (c) => {
-      const page = await versions.searchModelVersions(c.var.db, await decode(c, msg.SearchModelVersions));
+      const page = await versions.searchModelVersions(c.var.db, await decode(c, msg.SearchModelVersions), searchReader(c));
       const list = page.items.map(msg.encodeModelVersion);
       return jsonResponse({ model_versions: list.length ? list : undefined, next_page_token: page.nextPageToken });
     },

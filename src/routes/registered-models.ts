@@ -4,6 +4,7 @@ import * as msg from "../protocol/registry";
 import * as modelVersions from "../services/model-versions";
 import * as models from "../services/registered-models";
 import type { Route } from "./route";
+import { searchReader } from "./search-reader";
 
 const ok = () => jsonResponse({});
 const registeredModel = (rm: msg.RegisteredModel) => jsonResponse({ registered_model: msg.encodeRegisteredModel(rm) });
@@ -66,7 +67,7 @@ export const registeredModelRoutes: Route[] = [
     path: "/mlflow/registered-models/search",
     access: "user",
     handler: async (c) => {
-      const page = await models.searchRegisteredModels(c.var.db, await decode(c, msg.SearchRegisteredModels));
+      const page = await models.searchRegisteredModels(c.var.db, await decode(c, msg.SearchRegisteredModels), searchReader(c));
       const list = page.items.map(msg.encodeRegisteredModel);
       return jsonResponse({ registered_models: list.length ? list : undefined, next_page_token: page.nextPageToken });
     },

@@ -3,6 +3,7 @@ import type { LoggedModel } from "../protocol/logged-models";
 import { decodePageToken, paginate } from "../protocol/page-token";
 import type { ModelVersion } from "../protocol/registry";
 import { IS_PROMPT_TAG, modelVersionFilter, modelVersionOrder } from "../search/registry";
+import type { Reader } from "../search/reader";
 import type { Database } from "../store/db";
 import { findLoggedModel } from "../store/logged-models";
 import * as store from "../store/model-versions";
@@ -150,6 +151,7 @@ export async function deleteModelVersion(db: Database, name: string, version: st
 export async function searchModelVersions(
   db: Database,
   req: { filter?: string; max_results?: number; order_by?: string[]; page_token?: string },
+  reader?: Reader,
 ): Promise<{ items: ModelVersion[]; nextPageToken?: string }> {
   const limit = req.max_results ?? SEARCH_VERSIONS_MAX;
   if (limit < 1) throw invalidParameter(`Invalid value for max_results. It must be a positive integer, but got ${limit}`);
@@ -159,7 +161,7 @@ export async function searchModelVersions(
   const predicates = modelVersionFilter(req.filter);
   const orderBy = modelVersionOrder(req.order_by);
   const offset = decodePageToken(req.page_token);
-  return paginate(await store.searchModelVersions(db, { predicates, orderBy, offset, limit }), offset, limit);
+  return paginate(await store.searchModelVersions(db, { predicates, orderBy, offset, limit, reader }), offset, limit);
 }
 
 /** Where the client downloads a version from: its resolved storage location, else its source. */

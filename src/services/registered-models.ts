@@ -2,6 +2,7 @@ import { alreadyExists, invalidParameter, notFound } from "../protocol/errors";
 import { decodePageToken, paginate } from "../protocol/page-token";
 import type { KeyValue, ModelVersion, RegisteredModel } from "../protocol/registry";
 import { registeredModelFilter, registeredModelOrder } from "../search/registry";
+import type { Reader } from "../search/reader";
 import type { Database } from "../store/db";
 import * as store from "../store/registered-models";
 import { isUniqueViolation } from "./experiments";
@@ -115,6 +116,7 @@ export async function deleteRegisteredModel(db: Database, name: string) {
 export async function searchRegisteredModels(
   db: Database,
   req: { filter?: string; max_results?: number; order_by?: string[]; page_token?: string },
+  reader?: Reader,
 ): Promise<{ items: RegisteredModel[]; nextPageToken?: string }> {
   const limit = req.max_results ?? REGISTRY_LIMITS.searchModelsDefault;
   if (limit > REGISTRY_LIMITS.searchModelsMax) {
@@ -125,7 +127,7 @@ export async function searchRegisteredModels(
   const predicates = registeredModelFilter(req.filter);
   const orderBy = registeredModelOrder(req.order_by);
   const offset = decodePageToken(req.page_token);
-  const names = await store.searchRegisteredModelNames(db, { predicates, orderBy, offset, limit });
+  const names = await store.searchRegisteredModelNames(db, { predicates, orderBy, offset, limit, reader });
   const page = paginate(names, offset, limit);
   return { items: await store.loadRegisteredModels(db, page.items, "stage"), nextPageToken: page.nextPageToken };
 }

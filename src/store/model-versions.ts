@@ -3,7 +3,9 @@ import { alias } from "drizzle-orm/sqlite-core";
 import type { KeyValue, ModelVersion } from "../protocol/registry";
 import { isQueryingPrompts, IS_PROMPT_TAG, type ModelVersionOrderField, type ModelVersionPredicate, type RegistryOrder } from "../search/registry";
 import { compareNumber, compareString } from "../search/sql";
+import type { Reader } from "../search/reader";
 import { batchable, type Database } from "./db";
+import { readableRegisteredModelsCondition } from "./permissions";
 import { modelVersions, modelVersionTags, registeredModelAliases, registeredModels } from "./schema/index";
 
 /** MLflow's internal stage of a soft-deleted version. */
@@ -193,11 +195,11 @@ export async function deleteModelVersion(db: Database, name: string, version: nu
 /** One page (limit + 1 rows from `offset`) of live versions matching a search, with tags. Two round trips. */
 export async function searchModelVersions(
   db: Database,
-  q: { predicates: ModelVersionPredicate[]; orderBy: RegistryOrder<ModelVersionOrderField>[]; offset: number; limit: number },
+  q: { predicates: ModelVersionPredicate[]; orderBy: RegistryOrder<ModelVersionOrderField>[]; offset: number; limit: number; reader?: Reader },
 ): Promise<ModelVersion[]> {
   const columns = { name: mv.name, version: mv.version, creation_time: mv.creationTime, last_updated_time: mv.lastUpdatedTime };
   const order = q.orderBy.map((o) => (o.ascending ? asc(columns[o.field]) : desc(columns[o.field])));
-  const rows = await db.select().from(mv).where(and(live, ...versionConditions(q.predicates))).orderBy(...order).limit(q.limit + 1).offset(q.offset);
+  const rows = await db.select().from(mv).where(and(live, ...versionConditions(q.predicates), ...readable(q.reader))).orderBy(...order).limit(q.limit + 1).offset(q.offset);
   if (rows.length === 0) return [];
   const keys = JSON.stringify(rows.map((r) => [r.name, r.version]));
   const tags = await db
@@ -206,6 +208,11 @@ export async function searchModelVersions(
     .where(sql`(${modelVersionTags.name}, ${modelVersionTags.version}) IN (SELECT k.value ->> 0, k.value ->> 1 FROM json_each(${keys}) k)`)
     .orderBy(sql`${modelVersionTags}.rowid`);
   return toModelVersions(rows, tags);
+}
+
+/** With authentication on, only versions of models the reader may read (filtered in SQL, so paging stays right). */
+function readable(reader: Reader | undefined): SQL[] {
+  return reader ? [readableRegisteredModelsCondition(mv.name, reader.userId, reader.defaultReadable)] : [];
 }
 
 const ATTRIBUTE_COLUMNS = { name: mv.name, run_id: mv.runId, source_path: mv.source } as const;

@@ -2,7 +2,9 @@ import { and, asc, desc, eq, sql, type SQL } from "drizzle-orm";
 import type { KeyValue, RegisteredModel } from "../protocol/registry";
 import { isQueryingPrompts, IS_PROMPT_TAG, type RegisteredModelOrderField, type RegisteredModelPredicate, type RegistryOrder } from "../search/registry";
 import { compareString } from "../search/sql";
+import type { Reader } from "../search/reader";
 import { batchable, type Database } from "./db";
+import { readableRegisteredModelsCondition } from "./permissions";
 import { DELETED_STAGE, mv, toModelVersions, versionQueries } from "./model-versions";
 import { modelVersions, registeredModelAliases, registeredModels, registeredModelTags } from "./schema/index";
 import { inJson } from "./sql";
@@ -74,14 +76,14 @@ export async function deleteRegisteredModel(db: Database, name: string): Promise
 /** Names of the models matching a compiled search, one page (limit + 1 rows) at `offset`. */
 export async function searchRegisteredModelNames(
   db: Database,
-  q: { predicates: RegisteredModelPredicate[]; orderBy: RegistryOrder<RegisteredModelOrderField>[]; offset: number; limit: number },
+  q: { predicates: RegisteredModelPredicate[]; orderBy: RegistryOrder<RegisteredModelOrderField>[]; offset: number; limit: number; reader?: Reader },
 ): Promise<string[]> {
   const columns = { name: registeredModels.name, creation_time: registeredModels.creationTime, last_updated_time: registeredModels.lastUpdatedTime };
   const order = q.orderBy.map((o) => (o.ascending ? asc(columns[o.field]) : desc(columns[o.field])));
   const rows = await db
     .select({ name: registeredModels.name })
     .from(registeredModels)
-    .where(and(...registeredModelConditions(q.predicates)))
+    .where(and(...registeredModelConditions(q.predicates), ...(q.reader ? [readableRegisteredModelsCondition(registeredModels.name, q.reader.userId, q.reader.defaultReadable)] : [])))
     .orderBy(...order)
     .limit(q.limit + 1)
     .offset(q.offset);
