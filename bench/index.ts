@@ -75,13 +75,16 @@ async function main(): Promise<number> {
     server = await startLocalServer({ inspectorPort: options.profile ? await freePort() : 0 });
     progress(`server up at ${server.url}, log in ${server.logFile}`);
   }
-  const profiler = options.profile && server ? await Profiling.start(server, options.profile) : undefined;
+  let profiler: Profiling | undefined;
   const stopServer = () => {
     profiler?.close();
     return server?.stop();
   };
-  process.once("SIGINT", () => void Promise.resolve(stopServer()).finally(() => process.exit(130)));
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => void Promise.resolve(stopServer()).finally(() => process.exit(128 + (signal === "SIGINT" ? 2 : 15))));
+  }
   try {
+    if (options.profile && server) profiler = await Profiling.start(server, options.profile);
     const url = options.url ?? server!.url;
     const sizes = options.quick ? QUICK : FULL;
     const ctx: BenchContext = {
