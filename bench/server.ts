@@ -21,8 +21,8 @@ export interface LocalServer {
 }
 
 /**
- * Starts `scripts/start.sh` (what `npm start` runs) on a free port under a new
- * session, with local mode on so the Worker reports D1 round trips, and waits for
+ * Starts `scripts/start.sh` (what `npm start` runs; it turns local mode on, so the
+ * Worker reports D1 round trips) on a free port under a new session, and waits for
  * `/health`. `inspectorPort` 0 lets wrangler pick one (nobody connects then).
  *
  * @example
@@ -43,8 +43,6 @@ export async function startLocalServer(options: { inspectorPort?: number; timeou
       "--inspector-port",
       String(inspectorPort),
       "--show-interactive-dev-session=false",
-      "--var",
-      "MLFLARE_ENV:local",
       // A throwaway key so the multipart workload can get signed part URLs.
       "--var",
       `MLFLARE_SIGNING_SECRET:${randomBytes(32).toString("hex")}`,
