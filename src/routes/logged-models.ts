@@ -55,7 +55,7 @@ export const loggedModelRoutes: Route[] = [
     method: "DELETE",
     api: 2,
     path: "/mlflow/logged-models/:model_id",
-    access: { experiment: "EDIT", from: "model_id" },
+    access: { experiment: "MANAGE", from: "model_id" },
     handler: async (c) => {
       await loggedModels.deleteLoggedModel(c.var.db, modelId(c));
       return ok();
@@ -76,7 +76,7 @@ export const loggedModelRoutes: Route[] = [
     method: "DELETE",
     api: 2,
     path: "/mlflow/logged-models/:model_id/tags/:tag_key{.+}",
-    access: { experiment: "EDIT", from: "model_id" },
+    access: { experiment: "MANAGE", from: "model_id" },
     handler: async (c) => {
       await loggedModels.deleteLoggedModelTag(c.var.db, modelId(c), c.req.param("tag_key") ?? "");
       return ok();

@@ -92,7 +92,7 @@ export const modelVersionRoutes: Route[] = [
     method: "DELETE",
     api: 2,
     path: "/mlflow/model-versions/delete-tag",
-    access: { registeredModel: "EDIT", from: "name" },
+    access: { registeredModel: "MANAGE", from: "name" },
     handler: async (c) => {
       const req = await decode(c, msg.DeleteModelVersionTag);
       await versions.deleteModelVersionTag(c.var.db, req.name, req.version, req.key);

@@ -124,7 +124,7 @@ export const registeredModelRoutes: Route[] = [
     method: "DELETE",
     api: 2,
     path: "/mlflow/registered-models/alias",
-    access: { registeredModel: "EDIT", from: "name" },
+    access: { registeredModel: "MANAGE", from: "name" },
     handler: async (c) => {
       const req = await decode(c, msg.RegisteredModelAlias);
       await models.deleteRegisteredModelAlias(c.var.db, req.name, req.alias);

@@ -42,7 +42,7 @@ export const runRoutes: Route[] = [
     method: "POST",
     api: 2,
     path: "/mlflow/runs/delete",
-    access: { experiment: "EDIT", from: "run_id" },
+    access: { experiment: "MANAGE", from: "run_id" },
     handler: async (c) => {
       await runs.deleteRun(c.var.db, runs.runIdOf(await decode(c, msg.RunRef)));
       return jsonResponse({});
@@ -52,7 +52,7 @@ export const runRoutes: Route[] = [
     method: "POST",
     api: 2,
     path: "/mlflow/runs/restore",
-    access: { experiment: "EDIT", from: "run_id" },
+    access: { experiment: "MANAGE", from: "run_id" },
     handler: async (c) => {
       await runs.restoreRun(c.var.db, runs.runIdOf(await decode(c, msg.RunRef)));
       return jsonResponse({});

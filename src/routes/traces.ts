@@ -101,7 +101,7 @@ export const traceRoutes: Route[] = [
   ...bothVersions({
     method: "POST",
     path: "/mlflow/traces/link-to-run",
-    access: { experiment: "EDIT", from: "run_id" },
+    access: { experiment: "EDIT", from: ["run_id", "trace_id"] },
     handler: async (c) => {
       const req = await decode(c, msg.LinkTracesToRun);
       await traces.linkTracesToRun(c.var.db, req.trace_ids, req.run_id);
