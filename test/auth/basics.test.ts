@@ -82,6 +82,10 @@ describe("API tokens", () => {
     const { secret } = await asAdmin("POST", "/mlflare/tokens/create", { username: u.username, read_only: true });
     const auth = bearer(secret);
     expect((await send("GET", "/api/2.0/mlflow/users/current", { auth })).status).toBe(200);
+    // Searches are POSTs that only read.
+    expect((await send("POST", "/api/2.0/mlflow/experiments/search", { auth, json: {} })).status).toBe(200);
+    // A read-only token cannot mint itself a writable one.
+    expect((await send("POST", "/api/2.0/mlflare/tokens/create", { auth, json: {} })).status).toBe(403);
     const create = await send("POST", "/api/2.0/mlflow/experiments/create", { auth, json: { name: uniqueName("ro") } });
     expect(create.status).toBe(403);
     expect(create.json.message).toContain("read-only");
