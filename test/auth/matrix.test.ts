@@ -1,3 +1,3 @@
 import { runMatrix } from "./matrix";
 
-runMatrix(1, 4);
+runMatrix(0, 1);

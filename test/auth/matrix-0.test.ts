@@ -1,3 +1,0 @@
-import { runMatrix } from "./matrix";
-
-runMatrix(0, 4);
