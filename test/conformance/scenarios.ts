@@ -13,7 +13,7 @@ export const SCENARIOS = {
   "01_experiments": true,
   "02_runs_logging": true,
   "03_search_runs": true,
-  "04_artifacts": false, // issue 3
+  "04_artifacts": true,
   "05_registry": true,
   "06_logged_models": true,
   "07_traces": true,
@@ -26,9 +26,7 @@ export type ScenarioName = keyof typeof SCENARIOS;
  * Route prefixes (after `/api/<v>` or `/ajax-api/<v>`) not built yet: exchanges on them
  * are skipped in every enabled scenario. Delete a line when its routes land.
  */
-export const PENDING_ROUTES: readonly string[] = [
-  "/mlflow/artifacts", // issue 3: run-level artifact routes (list, presigned-upload-url)
-];
+export const PENDING_ROUTES: readonly string[] = [];
 
 /**
  * The route a recorded path addresses: without its API prefix.
