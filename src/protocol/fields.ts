@@ -10,18 +10,26 @@ const INTEGER_TEXT = /^-?\d+$/;
 
 export const str = () => z.string();
 
-export const i64 = () =>
-  z.preprocess((v) => (typeof v === "string" && INTEGER_TEXT.test(v.trim()) ? Number(v) : v), z.number().int());
+/** An i64 from a JSON integer or a numeric string; undefined for anything else. */
+export function asI64(v: unknown): number | undefined {
+  if (typeof v === "number") return Number.isInteger(v) ? v : undefined;
+  return typeof v === "string" && INTEGER_TEXT.test(v.trim()) ? Number(v) : undefined;
+}
 
 const NON_FINITE: Record<string, number> = { NaN: NaN, Infinity: Infinity, "-Infinity": -Infinity };
 
-export const double = () =>
-  z.preprocess((v) => {
-    if (typeof v !== "string") return v;
-    if (v in NON_FINITE) return NON_FINITE[v];
-    const n = Number(v);
-    return v.trim() !== "" && !Number.isNaN(n) ? n : v;
-  }, z.union([z.number(), z.nan()]));
+/** A double from a JSON number, a numeric string or "NaN"/"Infinity"/"-Infinity"; undefined otherwise. */
+export function asDouble(v: unknown): number | undefined {
+  if (typeof v === "number") return v;
+  if (typeof v !== "string") return undefined;
+  if (v in NON_FINITE) return NON_FINITE[v];
+  const n = Number(v);
+  return v.trim() !== "" && !Number.isNaN(n) ? n : undefined;
+}
+
+export const i64 = () => z.preprocess((v) => asI64(v) ?? v, z.number().int());
+
+export const double = () => z.preprocess((v) => asDouble(v) ?? v, z.union([z.number(), z.nan()]));
 
 export const bool = () =>
   z.preprocess((v) => {

@@ -59,7 +59,7 @@ export const runLoggingRoutes: Route[] = [
     access: WRITE,
     handler: async (c) => {
       const req = await decode(c, msg.LogBatch);
-      await logging.logBatch(c.var.db, req.run_id, req);
+      await logging.logBatch(c.var.db, req.run_id, { ...req, metrics: req.metrics?.map(msg.parseMetric) });
       return jsonResponse({});
     },
   },

@@ -1,20 +1,11 @@
 import { invalidParameter, notFound } from "../protocol/errors";
 import { missingParameter } from "../protocol/message";
-import type { KeyValue } from "../protocol/runs";
+import type { KeyValue, MetricInput } from "../protocol/runs";
 import type { Database } from "../store/db";
 import { deleteRunTag, writeRunData, type MetricPoint } from "../store/run-data";
 import { assertActive, RUN_NAME_TAG, runNotFound, runTag } from "./runs";
 import { LIMITS, truncate, validateKey } from "./validation";
 
-export interface MetricInput {
-  key?: string;
-  value?: number;
-  timestamp?: number;
-  step?: number;
-  model_id?: string;
-  dataset_name?: string;
-  dataset_digest?: string;
-}
 
 export interface BatchInput {
   metrics?: MetricInput[];

@@ -73,30 +73,39 @@ function conflictingParams(runId: string, paramsJson: string): SQL {
 
 /**
  * History rows (duplicates ignored through the primary key) and the latest value per
- * key, which moves only forward in (step, timestamp, value) order.
+ * key, which moves only forward in (step, timestamp, value) order. The request's own
+ * latest point per key is picked here, so SQL upserts one row per key.
  */
 function metricWrites(runId: string, metrics: MetricPoint[], guard: SQL): SQL[] {
   const rows = JSON.stringify(
     metrics.map((m) => [m.key, m.value, m.isNan ? 1 : 0, m.timestamp, m.step, m.modelId ?? null, m.datasetName ?? null, m.datasetDigest ?? null]),
   );
+  const latest = JSON.stringify([...latestByKey(metrics).values()].map((m) => [m.key, m.value, m.isNan ? 1 : 0, m.timestamp, m.step]));
   return [
     sql`INSERT OR IGNORE INTO metrics (run_id, key, value, is_nan, timestamp, step, model_id, dataset_name, dataset_digest)
         SELECT ${runId}, j.value ->> '$[0]', j.value ->> '$[1]', j.value ->> '$[2]', j.value ->> '$[3]', j.value ->> '$[4]',
                j.value ->> '$[5]', j.value ->> '$[6]', j.value ->> '$[7]'
         FROM json_each(${rows}) j WHERE ${guard}`,
     sql`INSERT INTO latest_metrics (run_id, key, value, is_nan, timestamp, step)
-        SELECT ${runId}, key, value, is_nan, timestamp, step FROM (
-          SELECT j.value ->> '$[0]' AS key, j.value ->> '$[1]' AS value, j.value ->> '$[2]' AS is_nan,
-                 j.value ->> '$[3]' AS timestamp, j.value ->> '$[4]' AS step,
-                 ROW_NUMBER() OVER (PARTITION BY j.value ->> '$[0]'
-                   ORDER BY j.value ->> '$[4]' DESC, j.value ->> '$[3]' DESC, j.value ->> '$[1]' DESC) AS rank
-          FROM json_each(${rows}) j)
-        WHERE rank = 1 AND ${guard}
+        SELECT ${runId}, j.value ->> '$[0]', j.value ->> '$[1]', j.value ->> '$[2]', j.value ->> '$[3]', j.value ->> '$[4]'
+        FROM json_each(${latest}) j WHERE ${guard}
         ON CONFLICT (run_id, key) DO UPDATE SET
           value = excluded.value, is_nan = excluded.is_nan, timestamp = excluded.timestamp, step = excluded.step
         WHERE (excluded.step, excluded.timestamp, excluded.value) >= (latest_metrics.step, latest_metrics.timestamp, latest_metrics.value)`,
   ];
 }
+
+function latestByKey(metrics: MetricPoint[]): Map<string, MetricPoint> {
+  const latest = new Map<string, MetricPoint>();
+  for (const m of metrics) {
+    const best = latest.get(m.key);
+    if (!best || isLater(m, best)) latest.set(m.key, m);
+  }
+  return latest;
+}
+
+const isLater = (a: MetricPoint, b: MetricPoint) =>
+  a.step !== b.step ? a.step > b.step : a.timestamp !== b.timestamp ? a.timestamp > b.timestamp : a.value >= b.value;
 
 /** Tags upsert; within one request the last value of a key wins. */
 function tagWrite(runId: string, tags: KeyValue[], guard: SQL): SQL {

@@ -101,6 +101,10 @@ describe("log-batch", () => {
       "INVALID_PARAMETER_VALUE",
     );
     expectError(await post("/runs/log-batch", { run_id, metrics: { a: 1 } }), 400, "INVALID_PARAMETER_VALUE");
+    for (const metric of [{ key: "m", value: "abc", timestamp: 1 }, { key: 5, value: 1, timestamp: 1 }, { key: "m", value: 1, timestamp: 1.5 }, { key: "m", value: 1, timestamp: 1, step: "one" }, { key: "m", value: 1 }, "m"]) {
+      expectError(await post("/runs/log-batch", { run_id, metrics: [metric] }), 400, "INVALID_PARAMETER_VALUE");
+    }
+    expect((await post("/runs/log-batch", { run_id, metrics: [{ key: "s", value: "NaN", timestamp: "5", step: "2" }] })).status).toBe(200);
   });
 
   it("writes nothing when any part is refused", async () => {
