@@ -1,4 +1,4 @@
-import { i64, keyValue, list, protoEnum, str, VIEW_TYPES } from "./fields";
+import { keyValue, list, str } from "./fields";
 import { compact } from "./json";
 import { message } from "./message";
 
@@ -12,13 +12,6 @@ export const ExperimentId = message({ experiment_id: str() }, ["experiment_id"])
 export const UpdateExperiment = message({ experiment_id: str(), new_name: str() }, ["experiment_id", "new_name"]);
 export const SetExperimentTag = message({ experiment_id: str(), key: str(), value: str() }, ["experiment_id", "key"]);
 export const DeleteExperimentTag = message({ experiment_id: str(), key: str() }, ["experiment_id", "key"]);
-export const SearchExperiments = message({
-  max_results: i64(),
-  page_token: str(),
-  filter: str(),
-  order_by: list(str()),
-  view_type: protoEnum(VIEW_TYPES),
-});
 
 export interface Experiment {
   experimentId: number;
