@@ -53,10 +53,20 @@ export function buildApp(routes: readonly Route[]): Hono<AppEnv> {
   app.notFound(() => new Response(NOT_FOUND_PAGE, { status: 404, headers: HTML }));
   app.onError((err) => {
     if (err instanceof MlflowError) return jsonResponse(err.toJSON(), err.status);
+    if (isValueTooBig(err)) {
+      // A request whose rows exceed D1's 2 MB per value: its batch rolled back whole, and
+      // retrying cannot help, so it is the caller's 400 rather than a retried 5xx.
+      return jsonResponse({ error_code: "INVALID_PARAMETER_VALUE", message: "Request too large: a value exceeds the 2 MB storage limit; split it across requests." }, 400);
+    }
     console.error(err);
     return jsonResponse({ error_code: "INTERNAL_ERROR", message: "Internal server error" }, 500);
   });
   return app;
+}
+
+function isValueTooBig(err: Error): boolean {
+  const text = `${err.message} ${String((err as { cause?: unknown }).cause ?? "")}`;
+  return /SQLITE_TOOBIG|string or blob too big/.test(text);
 }
 
 function allowHeader(methods: Set<Method>): string {

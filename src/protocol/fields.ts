@@ -12,8 +12,9 @@ export const str = () => z.string();
 
 /** An i64 from a JSON integer or a numeric string; undefined for anything else. */
 export function asI64(v: unknown): number | undefined {
-  if (typeof v === "number") return Number.isInteger(v) ? v : undefined;
-  return typeof v === "string" && INTEGER_TEXT.test(v.trim()) ? Number(v) : undefined;
+  // Beyond 2^53 a JS number is no longer an exact integer (and SQLite would get a REAL).
+  const n = typeof v === "number" ? v : typeof v === "string" && INTEGER_TEXT.test(v.trim()) ? Number(v) : NaN;
+  return Number.isSafeInteger(n) ? n : undefined;
 }
 
 const NON_FINITE: Record<string, number> = { NaN: NaN, Infinity: Infinity, "-Infinity": -Infinity };
@@ -27,7 +28,7 @@ export function asDouble(v: unknown): number | undefined {
   return v.trim() !== "" && !Number.isNaN(n) ? n : undefined;
 }
 
-export const i64 = () => z.preprocess((v) => asI64(v) ?? v, z.number().int());
+export const i64 = () => z.preprocess((v) => asI64(v) ?? v, z.number().int().safe());
 
 export const double = () => z.preprocess((v) => asDouble(v) ?? v, z.union([z.number(), z.nan()]));
 

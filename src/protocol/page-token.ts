@@ -17,7 +17,7 @@ export function decodePageToken(token: string | undefined): number {
     throw invalidParameter("Invalid page token, could not base64-decode");
   }
   const offset = (parsed as { offset?: unknown } | null)?.offset;
-  if (typeof offset !== "number" || !Number.isInteger(offset) || offset < 0) {
+  if (typeof offset !== "number" || !Number.isSafeInteger(offset) || offset < 0) {
     throw invalidParameter("Invalid page token, decoded value does not contain a valid offset");
   }
   return offset;

@@ -40,7 +40,8 @@ export async function createExperiment(
 ): Promise<string> {
   validateExperimentName(req.name);
   if (req.artifact_location) validateArtifactLocation(req.artifact_location);
-  const tags = (req.tags ?? []).map((t) => ({ key: validateKey("tag", t.key), value: validateTagValue(t.value) }));
+  // Later tags of the same key win, as in one request's log-batch.
+  const tags = [...new Map((req.tags ?? []).map((t) => [validateKey("tag", t.key), validateTagValue(t.value)])).entries()].map(([key, value]) => ({ key, value }));
   try {
     const id = await store.insertExperiment(db, { name: req.name, artifactLocation: req.artifact_location, now, tags });
     return String(id);
@@ -69,9 +70,8 @@ export async function renameExperiment(db: Database, id: string, newName: string
 
 export async function deleteExperiment(db: Database, id: string) {
   const exp = await getExperiment(db, id);
-  if (exp.lifecycleStage === "deleted") {
-    throw invalidParameter(`The experiment ${id} must be in the 'active' state. Current state is deleted.`);
-  }
+  // MLflow looks deletable experiments up among active ones only: a deleted one is "not found".
+  if (exp.lifecycleStage === "deleted") throw notFound(`No Experiment with id=${id} exists`);
   await store.setExperimentLifecycle(db, exp.experimentId, "deleted", Date.now());
 }
 

@@ -40,6 +40,7 @@ export async function getMetricHistoryBulkInterval(
 
 export async function getMetricHistoryBulk(db: Database, runIds: string[], key: string, maxResults?: number) {
   checkRunCount(runIds, "GetMetricHistoryBulk");
+  if (maxResults !== undefined && maxResults < 1) throw invalidParameter("max_results must be a positive integer.");
   const limit = Math.min(maxResults ?? MAX_BULK_POINTS, MAX_BULK_POINTS);
   return store.readHistories(db, unique(runIds), key, limit);
 }

@@ -31,7 +31,9 @@ export async function logBatch(db: Database, runId: string, batch: BatchInput) {
     tags: tags.map((t) => runTag(t.key, t.value)),
     rename: undefined as string | undefined,
   };
-  write.rename = write.tags.findLast((t) => t.key === RUN_NAME_TAG)?.value;
+  // An empty mlflow.runName leaves the name alone, as MLflow's update of the run info does.
+  write.rename = write.tags.findLast((t) => t.key === RUN_NAME_TAG)?.value || undefined;
+  if (write.rename === undefined) write.tags = write.tags.filter((t) => t.key !== RUN_NAME_TAG);
   const outcome = await writeRunData(db, runId, write);
   if (outcome.lifecycleStage === undefined) throw runNotFound(runId);
   assertActive(runId, outcome.lifecycleStage);
@@ -67,6 +69,7 @@ function metricPoint(m: MetricInput): MetricPoint {
   const key = validateKey("metric", m.key);
   if (m.value === undefined) throw missingParameter("value");
   if (m.timestamp === undefined) throw missingParameter("timestamp");
+  if (m.timestamp < 0) throw invalidParameter(`Timestamp must be a nonnegative long (64-bit integer). Got ${m.timestamp}`);
   const isNan = Number.isNaN(m.value);
   const value = isNan ? 0 : Math.max(-Number.MAX_VALUE, Math.min(Number.MAX_VALUE, m.value));
   return {

@@ -53,7 +53,7 @@ export async function createRun(
   req: { experiment_id?: string; user_id?: string; run_name?: string; start_time?: number; tags?: { key?: string; value?: string }[] },
 ): Promise<Run> {
   const tags = (req.tags ?? []).map((t) => runTag(t.key, t.value));
-  const nameTag = tags.find((t) => t.key === RUN_NAME_TAG)?.value;
+  const nameTag = tags.findLast((t) => t.key === RUN_NAME_TAG)?.value || undefined;
   if (req.run_name && nameTag !== undefined && req.run_name !== nameTag) {
     throw invalidParameter(
       `Both 'run_name' argument and 'mlflow.runName' tag are specified, but with different values (run_name='${req.run_name}', mlflow.runName='${nameTag}').`,
@@ -61,6 +61,7 @@ export async function createRun(
   }
   const name = req.run_name || nameTag || generateRunName();
   if (nameTag === undefined) tags.push({ key: RUN_NAME_TAG, value: name });
+  const stored = dedupeLastWins(tags);
   const experiment = await getActiveExperiment(db, req.experiment_id || "0");
   const runId = crypto.randomUUID().replaceAll("-", "");
   const info: RunInfo = {
@@ -74,8 +75,8 @@ export async function createRun(
     artifactUri: `${experiment.artifactLocation}/${runId}/artifacts`,
     lifecycleStage: "active",
   };
-  await store.insertRun(db, info, dedupeLastWins(tags));
-  return { info, metrics: [], params: [], tags: dedupeLastWins(tags), datasetInputs: [], modelInputs: [], modelOutputs: [] };
+  await store.insertRun(db, info, stored);
+  return { info, metrics: [], params: [], tags: stored, datasetInputs: [], modelInputs: [], modelOutputs: [] };
 }
 
 export async function updateRun(

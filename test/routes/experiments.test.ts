@@ -58,6 +58,21 @@ describe("experiments", () => {
     expect((await get("/experiments/get", { experiment_id: id })).json.experiment.lifecycle_stage).toBe("active");
     expectError(await post("/experiments/restore", { experiment_id: "424242" }), 404, "RESOURCE_DOES_NOT_EXIST");
     expectError(await post("/experiments/restore", { experiment_id: id }), 404, "RESOURCE_DOES_NOT_EXIST");
+    await post("/experiments/delete", { experiment_id: id });
+    expectError(await post("/experiments/delete", { experiment_id: id }), 404, "RESOURCE_DOES_NOT_EXIST");
+  });
+
+  it("keeps the last of duplicate tag keys on create", async () => {
+    const r = await post("/experiments/create", { name: unique("duptags"), tags: [{ key: "a", value: "1" }, { key: "a", value: "2" }] });
+    expect(r.status).toBe(200);
+    expect((await get("/experiments/get", { experiment_id: r.json.experiment_id })).json.experiment.tags).toEqual([{ key: "a", value: "2" }]);
+  });
+
+  it("answers a request beyond D1's 2 MB value limit with 400, writing nothing", async () => {
+    const name = unique("huge");
+    const tags = Array.from({ length: 500 }, (_, i) => ({ key: `k${i}`, value: "v".repeat(5000) }));
+    expectError(await post("/experiments/create", { name, tags }), 400, "INVALID_PARAMETER_VALUE");
+    expectError(await get("/experiments/get-by-name", { experiment_name: name }), 404, "RESOURCE_DOES_NOT_EXIST");
   });
 
   it("sets and deletes experiment tags", async () => {

@@ -35,6 +35,10 @@ describe("log-metric", () => {
     expectError(await post("/runs/log-metric", { run_id, key: "m", value: 1, timestamp: 1, step: "one" }), 400, "INVALID_PARAMETER_VALUE");
     expectError(await post("/runs/log-metric", { run_id: "0".repeat(32), key: "m", value: 1, timestamp: 1 }), 404, "RESOURCE_DOES_NOT_EXIST");
     expect((await post("/runs/log-metric", { run_id, key: "m", value: "2.5", timestamp: "7", step: "3" })).status).toBe(200);
+    expectError(await post("/runs/log-metric", { run_id, key: "m", value: 1, timestamp: -5 }), 400, "INVALID_PARAMETER_VALUE");
+    expectError(await post("/runs/log-metric", { run_id, key: "m", value: 1, timestamp: 1e20 }), 400, "INVALID_PARAMETER_VALUE");
+    expectError(await get("/metrics/get-history", { run_id, metric_key: "m", max_results: "99999999999999999999" }), 400, "INVALID_PARAMETER_VALUE");
+    expectError(await get("/metrics/get-history", { run_id, metric_key: "m", page_token: btoa('{"offset": 1e300}') }), 400, "INVALID_PARAMETER_VALUE");
   });
 });
 

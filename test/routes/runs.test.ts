@@ -60,10 +60,23 @@ describe("runs", () => {
     expect(unchanged.json.run_info).toMatchObject({ status: "FINISHED", run_name: "after" });
   });
 
-  it("renames a run through the mlflow.runName tag", async () => {
+  it("renames a run through the mlflow.runName tag, never to an empty name", async () => {
     const run = await createRun({ run_name: "old" });
     await post("/runs/set-tag", { run_id: run.info.run_id, key: "mlflow.runName", value: "new" });
     expect((await get("/runs/get", { run_id: run.info.run_id })).json.run.info.run_name).toBe("new");
+    await post("/runs/log-batch", { run_id: run.info.run_id, tags: [{ key: "mlflow.runName", value: "" }] });
+    const after = (await get("/runs/get", { run_id: run.info.run_id })).json.run;
+    expect(after.info.run_name).toBe("new");
+    expect(after.data.tags).toContainEqual({ key: "mlflow.runName", value: "new" });
+  });
+
+  it("names a run from the last mlflow.runName tag, generating one for an empty tag", async () => {
+    const named = await createRun({ tags: [{ key: "mlflow.runName", value: "a" }, { key: "mlflow.runName", value: "b" }] });
+    expect(named.info.run_name).toBe("b");
+    expect(named.data.tags).toEqual([{ key: "mlflow.runName", value: "b" }]);
+    const empty = await createRun({ tags: [{ key: "mlflow.runName", value: "" }] });
+    expect(empty.info.run_name).toMatch(/^[a-z]+-[a-z]+-\d+$/);
+    expect(empty.data.tags).toEqual([{ key: "mlflow.runName", value: empty.info.run_name }]);
   });
 
   it("soft-deletes and restores; deleted runs refuse writes", async () => {

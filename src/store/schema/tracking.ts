@@ -136,7 +136,11 @@ export const runInputs = sqliteTable(
     sourceId: text("source_id").notNull(),
     position: integer("position").notNull(),
   },
-  (t) => [uniqueIndex("run_inputs_run_source").on(t.runId, t.sourceType, t.sourceId)],
+  (t) => [
+    uniqueIndex("run_inputs_run_source").on(t.runId, t.sourceType, t.sourceId),
+    // search-datasets starts from an experiment's datasets and seeks their inputs.
+    index("run_inputs_source").on(t.sourceId),
+  ],
 );
 
 export const inputTags = sqliteTable(

@@ -1,0 +1,1 @@
+CREATE INDEX `run_inputs_source` ON `run_inputs` (`source_id`);
