@@ -32,6 +32,14 @@ export async function readHistories(db: Database, runIds: readonly string[], key
  * the last, plus each run's own first and last step in range; return every point at
  * those steps, runs in request order, each by (step, timestamp, value).
  * A step at sorted index j is sampled iff i = ⌈j·m/n⌉ < m and ⌊i·n/m⌋ = j.
+ *
+ * Ranking a million distinct steps is what costs, so it is skipped when the steps in range
+ * are provably contiguous: each run has as many distinct steps as its span is wide, and
+ * every span but the lowest starts right after a step some run covers. Then the j-th step
+ * is simply first + j and only the sampled points are read, by (run, key, step) seeks.
+ * INDEXED BY: D1's planner otherwise builds an automatic index over the whole table.
+ *
+ * @example readSampledHistories(db, ["run1"], "loss", {}, 2500) // ≤ 2,501 points of loss
  */
 export async function readSampledHistories(
   db: Database,
@@ -43,23 +51,48 @@ export async function readSampledHistories(
   const runs = JSON.stringify(runIds);
   const query = sql`
     WITH requested AS (SELECT value AS run_id, key AS position FROM json_each(${runs})),
-    points AS (
-      SELECT m.run_id, m.step FROM metrics m JOIN requested r ON r.run_id = m.run_id WHERE m.key = ${key}),
+    spans AS (
+      SELECT run_id,
+        (SELECT MIN(step) FROM metrics WHERE run_id = r.run_id AND key = ${key}) AS first,
+        (SELECT MAX(step) FROM metrics WHERE run_id = r.run_id AND key = ${key}) AS last
+      FROM requested r),
     bounds AS (SELECT CAST(${range.start ?? 0} AS INTEGER) AS lo,
-                      COALESCE(CAST(${range.end ?? null} AS INTEGER), (SELECT MAX(step) FROM points), 0) AS hi,
+                      COALESCE(CAST(${range.end ?? null} AS INTEGER), (SELECT MAX(last) FROM spans), 0) AS hi,
                       CAST(${maxResults} AS INTEGER) AS m),
+    in_range AS (
+      SELECT * FROM (SELECT s.run_id,
+        (SELECT MIN(step) FROM metrics WHERE run_id = s.run_id AND key = ${key} AND step BETWEEN lo AND hi) AS a,
+        (SELECT MAX(step) FROM metrics WHERE run_id = s.run_id AND key = ${key} AND step BETWEEN lo AND hi) AS b
+        FROM spans s, bounds) WHERE a IS NOT NULL),
+    counted AS MATERIALIZED (
+      SELECT i.*, (SELECT COUNT(DISTINCT step) FROM metrics WHERE run_id = i.run_id AND key = ${key} AND step BETWEEN a AND b) AS c
+      FROM in_range i),
+    stats AS (
+      SELECT MIN(a) AS first, MAX(b) - MIN(a) + 1 AS n,
+        NOT EXISTS (SELECT 1 FROM counted WHERE c <> b - a + 1)
+        AND NOT EXISTS (SELECT 1 FROM counted r WHERE r.a > (SELECT MIN(a) FROM counted)
+          AND NOT EXISTS (SELECT 1 FROM counted t WHERE r.a - 1 BETWEEN t.a AND t.b)) AS dense
+      FROM counted),
+    idx(i) AS (
+      SELECT 0 FROM stats WHERE dense AND n > 0
+      UNION ALL SELECT i + 1 FROM idx, stats, bounds WHERE i + 1 < MIN(m, n)),
     ranked AS (
       SELECT step, ROW_NUMBER() OVER (ORDER BY step) - 1 AS j, COUNT(*) OVER () AS n
-      FROM (SELECT DISTINCT step FROM points), bounds WHERE step BETWEEN lo AND hi),
+      FROM (SELECT DISTINCT m.step FROM bounds, requested r CROSS JOIN metrics m INDEXED BY metrics_run_key_step
+            WHERE m.run_id = r.run_id AND m.key = ${key} AND m.step BETWEEN lo AND hi
+              AND NOT (SELECT dense FROM stats))),
     chosen AS (
+      SELECT first + CASE WHEN n <= m THEN i ELSE i * n / m END AS step FROM idx, stats, bounds
+      UNION ALL SELECT first + n - 1 FROM stats WHERE dense
+      UNION ALL
       SELECT step FROM ranked, bounds
       WHERE n <= m OR j = n - 1 OR ((j * m + n - 1) / n < m AND ((j * m + n - 1) / n) * n / m = j)
       UNION
-      SELECT step FROM (SELECT MIN(step) AS step FROM points GROUP BY run_id UNION SELECT MAX(step) FROM points GROUP BY run_id), bounds
+      SELECT step FROM (SELECT first AS step FROM spans UNION ALL SELECT last FROM spans), bounds
       WHERE step BETWEEN lo AND hi)
     SELECT m.run_id, m.key, m.value, m.is_nan, m.timestamp, m.step
-    FROM metrics m JOIN requested r ON r.run_id = m.run_id
-    WHERE m.key = ${key} AND m.step IN (SELECT step FROM chosen)
+    FROM requested r CROSS JOIN chosen c CROSS JOIN metrics m INDEXED BY metrics_run_key_step
+    WHERE m.run_id = r.run_id AND m.key = ${key} AND m.step = c.step
     ORDER BY r.position, m.step, m.timestamp, m.value`;
   return (await db.all<Row>(query)).map(point);
 }
