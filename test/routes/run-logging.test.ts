@@ -195,6 +195,21 @@ describe("metric history", () => {
     expect(r.json.metrics[0].run_id).toBe(a);
   });
 
+  it("samples overlapping and gapped runs like MLflow's algorithm", async () => {
+    const spans = [Array.from({ length: 40 }, (_, i) => i), Array.from({ length: 40 }, (_, i) => i + 25), [0, 7, 30, 31, 90]];
+    const ids: string[] = [];
+    for (const steps of spans) ids.push(await runWithLoss(steps.length, (i) => steps[i]));
+    for (const [range, m] of [[{}, 10], [{ start_step: 3, end_step: 70 }, 7], [{}, 2500]] as const) {
+      const q = new URLSearchParams([...ids.map((id) => ["run_ids", id]), ["metric_key", "loss"], ["max_results", String(m)], ...Object.entries(range).map(([k, v]) => [k, String(v)])]);
+      const r = await call("GET", `/ajax-api/2.0/mlflow/metrics/get-history-bulk-interval?${q}`);
+      const want = referenceSample(spans, (range as { start_step?: number }).start_step, (range as { end_step?: number }).end_step, m);
+      ids.forEach((id, i) => {
+        const got = r.json.metrics.filter((p: any) => p.run_id === id).map((p: any) => p.step);
+        expect(got, `run ${i} ${JSON.stringify(range)} m=${m}`).toEqual(spans[i].filter((s) => want.has(s)));
+      });
+    }
+  });
+
   it("returns whole histories of several runs for get-history-bulk", async () => {
     const a = await runWithLoss(3);
     const b = await runWithLoss(2);
@@ -204,3 +219,19 @@ describe("metric history", () => {
     expectError(await call("GET", `/ajax-api/2.0/mlflow/metrics/get-history-bulk?metric_key=loss`), 400, "INVALID_PARAMETER_VALUE");
   });
 });
+
+/** MLflow's sampling (handlers.py `_get_sampled_steps_from_steps` plus each run's min and max), as a test oracle. */
+function referenceSample(runs: number[][], start: number | undefined, end: number | undefined, m: number): Set<number> {
+  const all = [...new Set(runs.flat())].sort((a, b) => a - b);
+  const lo = start ?? 0;
+  const hi = end ?? all[all.length - 1];
+  const inRange = all.filter((s) => s >= lo && s <= hi);
+  const chosen = new Set<number>();
+  if (inRange.length <= m) inRange.forEach((s) => chosen.add(s));
+  else {
+    for (let i = 0; i < m; i++) chosen.add(inRange[Math.floor((i * inRange.length) / m)]);
+    chosen.add(inRange[inRange.length - 1]);
+  }
+  for (const steps of runs) for (const s of [Math.min(...steps), Math.max(...steps)]) if (s >= lo && s <= hi) chosen.add(s);
+  return chosen;
+}
