@@ -200,7 +200,9 @@ describe("metric history", () => {
     const ids: string[] = [];
     for (const steps of spans) ids.push(await runWithLoss(steps.length, (i) => steps[i]));
     for (const [range, m] of [[{}, 10], [{ start_step: 3, end_step: 70 }, 7], [{}, 2500]] as const) {
-      const q = new URLSearchParams([...ids.map((id) => ["run_ids", id]), ["metric_key", "loss"], ["max_results", String(m)], ...Object.entries(range).map(([k, v]) => [k, String(v)])]);
+      const pairs: [string, string][] = [...ids.map((id): [string, string] => ["run_ids", id]), ["metric_key", "loss"], ["max_results", String(m)]];
+      for (const [k, v] of Object.entries(range)) pairs.push([k, String(v)]);
+      const q = new URLSearchParams(pairs);
       const r = await call("GET", `/ajax-api/2.0/mlflow/metrics/get-history-bulk-interval?${q}`);
       const want = referenceSample(spans, (range as { start_step?: number }).start_step, (range as { end_step?: number }).end_step, m);
       ids.forEach((id, i) => {
