@@ -1,4 +1,5 @@
 import { env } from "cloudflare:test";
+import { readResponse } from "../helpers/api";
 import { dispatch } from "../helpers/worker";
 
 const BASE = "http://mlflare.test";
@@ -24,15 +25,7 @@ export async function send(
     headers["Content-Type"] = "application/json";
   }
   // The permission matrix sends thousands of requests per file: see dispatch() for why not SELF.fetch.
-  const res = await dispatch(url, { method, headers, body });
-  const text = await res.text();
-  let json: any;
-  try {
-    json = text ? JSON.parse(text) : undefined;
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, json, res };
+  return readResponse(await dispatch(url, { method, headers, body }));
 }
 
 /** A JSON request under /api/2.0 as admin; throws unless it succeeds. */

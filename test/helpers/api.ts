@@ -12,7 +12,11 @@ export async function call(method: string, path: string, body?: unknown): Promis
     init.body = JSON.stringify(body);
     init.headers = { "Content-Type": "application/json" };
   }
-  const res = await SELF.fetch(url, init);
+  return readResponse(await SELF.fetch(url, init));
+}
+
+/** Status, the body as JSON (undefined when it is not JSON) and the response itself. */
+export async function readResponse(res: Response): Promise<{ status: number; json: any; res: Response }> {
   const text = await res.text();
   let json: any;
   try {
@@ -54,3 +58,15 @@ export function expectError(r: { status: number; json: any }, status: number, co
 /** PATCH and DELETE with JSON bodies, as the client sends registry updates and deletes. */
 export const patch = (path: string, body: unknown = {}) => call("PATCH", `/api/2.0/mlflow${path}`, body);
 export const del = (path: string, body: unknown = {}) => call("DELETE", `/api/2.0/mlflow${path}`, body);
+
+export async function createRegisteredModel(name = unique("model"), extra: Record<string, unknown> = {}): Promise<string> {
+  const r = await post("/registered-models/create", { name, ...extra });
+  if (r.status !== 200) throw new Error(`create model failed: ${JSON.stringify(r.json)}`);
+  return name;
+}
+
+export async function createModelVersion(name: string, extra: Record<string, unknown> = {}) {
+  const r = await post("/model-versions/create", { name, source: "mlflow-artifacts:/1/models/m/artifacts", ...extra });
+  if (r.status !== 200) throw new Error(`create version failed: ${JSON.stringify(r.json)}`);
+  return r.json.model_version;
+}

@@ -1,17 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { call, createExperiment, del, expectError, get, patch, post, unique } from "../helpers/api";
-
-async function createModel(name = unique("mv")) {
-  const r = await post("/registered-models/create", { name });
-  if (r.status !== 200) throw new Error(`create model failed: ${JSON.stringify(r.json)}`);
-  return name;
-}
-
-async function createVersion(name: string, extra: Record<string, unknown> = {}) {
-  const r = await post("/model-versions/create", { name, source: "mlflow-artifacts:/1/x/artifacts/model", ...extra });
-  if (r.status !== 200) throw new Error(`create version failed: ${JSON.stringify(r.json)}`);
-  return r.json.model_version;
-}
+import { call, createExperiment, createModelVersion, createRegisteredModel, del, expectError, get, patch, post, unique } from "../helpers/api";
 
 async function createLoggedModel() {
   const experimentId = await createExperiment();
@@ -24,7 +12,7 @@ async function createLoggedModel() {
 
 describe("model versions", () => {
   it("creates READY versions numbered 1, 2, … with MLflow's exact shape, bumping the model", async () => {
-    const name = await createModel();
+    const name = await createRegisteredModel();
     const before = (await get("/registered-models/get", { name })).json.registered_model.last_updated_timestamp;
     await new Promise((r) => setTimeout(r, 5));
     const r = await post("/model-versions/create", { name, source: "mlflow-artifacts:/some/where/model" });
@@ -44,23 +32,23 @@ describe("model versions", () => {
     const after = (await get("/registered-models/get", { name })).json.registered_model;
     expect(after.last_updated_timestamp).toBeGreaterThan(before);
     expect(after.latest_versions).toEqual([r.json.model_version]);
-    const second = await createVersion(name, { tags: [{ key: "origin", value: "x" }], description: "d", run_link: "http://l" });
+    const second = await createModelVersion(name, { tags: [{ key: "origin", value: "x" }], description: "d", run_link: "http://l" });
     expect(second).toMatchObject({ version: "2", tags: [{ key: "origin", value: "x" }], description: "d", run_link: "http://l" });
   });
 
   it("never reuses the number of a deleted version", async () => {
-    const name = await createModel();
-    await createVersion(name);
-    await createVersion(name);
+    const name = await createRegisteredModel();
+    await createModelVersion(name);
+    await createModelVersion(name);
     expect((await del("/model-versions/delete", { name, version: "2" })).json).toEqual({});
-    expect((await createVersion(name)).version).toBe("3");
+    expect((await createModelVersion(name)).version).toBe("3");
   });
 
   it("refuses a missing model, missing fields and bad tags", async () => {
     expectError(await post("/model-versions/create", { name: "no-such-model", source: "mlflow-artifacts:/x" }), 404, "RESOURCE_DOES_NOT_EXIST");
     expectError(await post("/model-versions/create", { name: "x" }), 400, "INVALID_PARAMETER_VALUE");
     expectError(await post("/model-versions/create", { source: "mlflow-artifacts:/x" }), 400, "INVALID_PARAMETER_VALUE");
-    const name = await createModel();
+    const name = await createRegisteredModel();
     expectError(await post("/model-versions/create", { name, source: "mlflow-artifacts:/x", tags: [{ key: "/abs", value: "v" }] }), 400, "INVALID_PARAMETER_VALUE");
     expectError(await post("/model-versions/create", { name, source: "mlflow-artifacts:/x", tags: [{ key: "k", value: "v".repeat(100_001) }] }), 400, "INVALID_PARAMETER_VALUE");
     // Nothing was written by the refused requests.
@@ -68,7 +56,7 @@ describe("model versions", () => {
   });
 
   it("refuses local, file:, traversal, fragment and param sources with 400", async () => {
-    const name = await createModel();
+    const name = await createRegisteredModel();
     const bad = [
       "/etc/passwd",
       "relative/path",
@@ -103,7 +91,7 @@ describe("model versions", () => {
 
   it("resolves models:/<model_id> to the logged model's artifacts, fills run_id, tags the logged model", async () => {
     const { runId, modelId, artifactUri } = await createLoggedModel();
-    const name = await createModel();
+    const name = await createRegisteredModel();
     const r = await post("/model-versions/create", { name, source: `models:/${modelId}`, model_id: modelId });
     expect(r.status).toBe(200);
     expect(r.json.model_version).toMatchObject({ source: `models:/${modelId}`, run_id: runId, status: "READY" });
@@ -119,14 +107,14 @@ describe("model versions", () => {
 
   it("records a version on the logged model once, atomically, in two D1 round trips", async () => {
     const { modelId } = await createLoggedModel();
-    const name = await createModel();
+    const name = await createRegisteredModel();
     const r = await post("/model-versions/create", { name, source: `models:/${modelId}`, model_id: modelId });
     expect(Number(r.res.headers.get("X-Mlflare-D1-Calls"))).toBe(2);
     // A model deleted and re-created under the same name numbers from 1 again: listed once.
     await del("/registered-models/delete", { name });
-    await createModel(name);
+    await createRegisteredModel(name);
     await post("/model-versions/create", { name, source: `models:/${modelId}`, model_id: modelId });
-    const other = await createModel(unique("ünï"));
+    const other = await createRegisteredModel(unique("ünï"));
     await post("/model-versions/create", { name: other, source: `models:/${modelId}`, model_id: modelId });
     const tags = (await get(`/logged-models/${modelId}`)).json.model.info.tags;
     const escaped = other.replace("ü", "\\u00fc").replace("ï", "\\u00ef");
@@ -139,7 +127,7 @@ describe("model versions", () => {
 
   it("resolves models:/<name>/<version> to that version's location; keeps runs:/ and URIs as given", async () => {
     const { modelId, artifactUri } = await createLoggedModel();
-    const name = await createModel();
+    const name = await createRegisteredModel();
     await post("/model-versions/create", { name, source: `models:/${modelId}` });
     await post("/model-versions/create", { name, source: `models:/${name}/1` });
     expect((await get("/model-versions/get-download-uri", { name, version: "2" })).json.artifact_uri).toBe(artifactUri);
@@ -161,8 +149,8 @@ describe("model versions", () => {
   });
 
   it("gets, updates (without bumping the model) and validates versions", async () => {
-    const name = await createModel();
-    await createVersion(name, { description: "v1" });
+    const name = await createRegisteredModel();
+    await createModelVersion(name, { description: "v1" });
     const g = await get("/model-versions/get", { name, version: "1" });
     expect(g.json.model_version).toMatchObject({ name, version: "1", description: "v1", status: "READY" });
     const rmBefore = (await get("/registered-models/get", { name })).json.registered_model.last_updated_timestamp;
@@ -179,8 +167,8 @@ describe("model versions", () => {
   });
 
   it("transitions stages case-insensitively and archives existing versions on request", async () => {
-    const name = await createModel();
-    for (let i = 0; i < 3; i++) await createVersion(name);
+    const name = await createRegisteredModel();
+    for (let i = 0; i < 3; i++) await createModelVersion(name);
     const t1 = await post("/model-versions/transition-stage", { name, version: "1", stage: "staging", archive_existing_versions: false });
     expect(t1.json.model_version.current_stage).toBe("Staging");
     await post("/model-versions/transition-stage", { name, version: "2", stage: "Production", archive_existing_versions: false });
@@ -194,9 +182,9 @@ describe("model versions", () => {
   });
 
   it("refuses bad stages and archiving into inactive stages, changing nothing", async () => {
-    const name = await createModel();
-    await createVersion(name);
-    await createVersion(name);
+    const name = await createRegisteredModel();
+    await createModelVersion(name);
+    await createModelVersion(name);
     await post("/model-versions/transition-stage", { name, version: "1", stage: "Production" });
     expectError(await post("/model-versions/transition-stage", { name, version: "1", stage: "Bogus" }), 400, "INVALID_PARAMETER_VALUE");
     expectError(await post("/model-versions/transition-stage", { name, version: "2", stage: "Archived", archive_existing_versions: true }), 400, "INVALID_PARAMETER_VALUE");
@@ -206,9 +194,9 @@ describe("model versions", () => {
   });
 
   it("soft-deletes versions: invisible everywhere, aliases dropped, model bumped", async () => {
-    const name = await createModel();
-    await createVersion(name, { tags: [{ key: "k", value: "v" }] });
-    await createVersion(name);
+    const name = await createRegisteredModel();
+    await createModelVersion(name, { tags: [{ key: "k", value: "v" }] });
+    await createModelVersion(name);
     await post("/registered-models/alias", { name, alias: "champ", version: "2" });
     const before = (await get("/registered-models/get", { name })).json.registered_model.last_updated_timestamp;
     await new Promise((r) => setTimeout(r, 5));
@@ -228,8 +216,8 @@ describe("model versions", () => {
   });
 
   it("sets, overwrites and deletes version tags", async () => {
-    const name = await createModel();
-    await createVersion(name, { tags: [{ key: "a", value: "1" }] });
+    const name = await createRegisteredModel();
+    await createModelVersion(name, { tags: [{ key: "a", value: "1" }] });
     expect((await post("/model-versions/set-tag", { name, version: "1", key: "b", value: "2" })).json).toEqual({});
     await post("/model-versions/set-tag", { name, version: "1", key: "a", value: "one" });
     expect((await get("/model-versions/get", { name, version: "1" })).json.model_version.tags).toEqual([{ key: "a", value: "one" }, { key: "b", value: "2" }]);
@@ -256,7 +244,7 @@ describe("model version artifacts (web UI get-artifact)", () => {
   it("serves files of a models:/ version from the logged model's artifacts", async () => {
     const { modelId, artifactUri } = await createLoggedModel();
     await upload(artifactUri, "MLmodel", "flavors: {}");
-    const name = await createModel();
+    const name = await createRegisteredModel();
     await post("/model-versions/create", { name, source: `models:/${modelId}`, model_id: modelId });
     const { SELF } = await import("cloudflare:test");
     const r = await SELF.fetch(`http://mlflare.test/model-versions/get-artifact?name=${name}&version=1&path=MLmodel`);
@@ -269,7 +257,7 @@ describe("model version artifacts (web UI get-artifact)", () => {
     const experimentId = await createExperiment();
     const run = (await post("/runs/create", { experiment_id: experimentId, start_time: 1 })).json.run.info;
     await upload(run.artifact_uri, "model/MLmodel", "run model");
-    const name = await createModel();
+    const name = await createRegisteredModel();
     await post("/model-versions/create", { name, source: `runs:/${run.run_id}/model`, run_id: run.run_id });
     const { SELF } = await import("cloudflare:test");
     const r = await SELF.fetch(`http://mlflare.test/model-versions/get-artifact?name=${name}&version=1&path=MLmodel`);
@@ -279,7 +267,7 @@ describe("model version artifacts (web UI get-artifact)", () => {
   });
 
   it("refuses traversal, missing parameters, unserved locations and unknown versions", async () => {
-    const name = await createModel();
+    const name = await createRegisteredModel();
     await post("/model-versions/create", { name, source: "s3://bucket/model" });
     await post("/model-versions/create", { name, source: "mlflow-artifacts:/1/x" });
     expectError(await artifact({ name, version: "1", path: "MLmodel" }), 400, "INVALID_PARAMETER_VALUE");
@@ -298,12 +286,12 @@ describe("model versions search", () => {
   const versions = (r: any) => (r.json.model_versions ?? []).map((v: any) => `${v.name.slice(prefix.length + 1)}/${v.version}`);
 
   it("sets up", async () => {
-    await createModel(m1);
-    await createModel(m2);
-    await createVersion(m1, { run_id: runA, tags: [{ key: "validated", value: "yes" }] });
-    await createVersion(m1, { source: "runs:/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/model", run_id: runA });
-    await createVersion(m1);
-    await createVersion(m2, { run_id: "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb" });
+    await createRegisteredModel(m1);
+    await createRegisteredModel(m2);
+    await createModelVersion(m1, { run_id: runA, tags: [{ key: "validated", value: "yes" }] });
+    await createModelVersion(m1, { source: "runs:/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/model", run_id: runA });
+    await createModelVersion(m1);
+    await createModelVersion(m2, { run_id: "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb" });
     await post("/model-versions/transition-stage", { name: m1, version: "1", stage: "Staging" });
   });
 

@@ -1,17 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { del, expectError, get, patch, post, unique } from "../helpers/api";
-
-async function createModel(name = unique("rm"), extra: Record<string, unknown> = {}) {
-  const r = await post("/registered-models/create", { name, ...extra });
-  if (r.status !== 200) throw new Error(`create model failed: ${JSON.stringify(r.json)}`);
-  return name;
-}
-
-async function createVersion(name: string, extra: Record<string, unknown> = {}) {
-  const r = await post("/model-versions/create", { name, source: "mlflow-artifacts:/1/models/m/artifacts", ...extra });
-  if (r.status !== 200) throw new Error(`create version failed: ${JSON.stringify(r.json)}`);
-  return r.json.model_version;
-}
+import { createModelVersion, createRegisteredModel, del, expectError, get, patch, post, unique } from "../helpers/api";
 
 describe("registered models", () => {
   it("creates with tags and description, gets it back", async () => {
@@ -30,13 +18,13 @@ describe("registered models", () => {
   });
 
   it("omits an absent description and empty lists", async () => {
-    const name = await createModel();
+    const name = await createRegisteredModel();
     const g = await get("/registered-models/get", { name });
     expect(Object.keys(g.json.registered_model).sort()).toEqual(["creation_timestamp", "last_updated_timestamp", "name"]);
   });
 
   it("refuses duplicates, bad names and missing models", async () => {
-    const name = await createModel();
+    const name = await createRegisteredModel();
     expectError(await post("/registered-models/create", { name }), 400, "RESOURCE_ALREADY_EXISTS");
     expectError(await post("/registered-models/create", { name: "" }), 400, "INVALID_PARAMETER_VALUE");
     expectError(await post("/registered-models/create", { name: "   " }), 400, "INVALID_PARAMETER_VALUE");
@@ -51,12 +39,12 @@ describe("registered models", () => {
   });
 
   it("accepts a tag value of exactly 100000 characters", async () => {
-    const name = await createModel(unique("rm"), { tags: [{ key: "k", value: "x".repeat(100_000) }] });
+    const name = await createRegisteredModel(unique("rm"), { tags: [{ key: "k", value: "x".repeat(100_000) }] });
     expect((await get("/registered-models/get", { name })).json.registered_model.tags[0].value).toHaveLength(100_000);
   });
 
   it("updates the description and bumps last_updated_timestamp", async () => {
-    const name = await createModel();
+    const name = await createRegisteredModel();
     const before = (await get("/registered-models/get", { name })).json.registered_model;
     await new Promise((r) => setTimeout(r, 5));
     const r = await patch("/registered-models/update", { name, description: "new" });
@@ -67,8 +55,8 @@ describe("registered models", () => {
   });
 
   it("renames a model with its versions, tags and aliases; refuses collisions", async () => {
-    const name = await createModel(unique("old"), { tags: [{ key: "k", value: "v" }] });
-    await createVersion(name, { tags: [{ key: "vk", value: "vv" }] });
+    const name = await createRegisteredModel(unique("old"), { tags: [{ key: "k", value: "v" }] });
+    await createModelVersion(name, { tags: [{ key: "vk", value: "vv" }] });
     await post("/registered-models/alias", { name, alias: "champ", version: "1" });
     const newName = unique("new");
     const r = await post("/registered-models/rename", { name, new_name: newName });
@@ -78,7 +66,7 @@ describe("registered models", () => {
     expectError(await get("/registered-models/get", { name }), 404, "RESOURCE_DOES_NOT_EXIST");
     expect((await get("/model-versions/get", { name: newName, version: "1" })).json.model_version.aliases).toEqual(["champ"]);
 
-    const other = await createModel();
+    const other = await createRegisteredModel();
     expectError(await post("/registered-models/rename", { name: newName, new_name: other }), 400, "RESOURCE_ALREADY_EXISTS");
     expect((await get("/registered-models/get", { name: newName })).status).toBe(200);
     expectError(await post("/registered-models/rename", { name: unique("ghost"), new_name: unique("x") }), 404, "RESOURCE_DOES_NOT_EXIST");
@@ -87,30 +75,30 @@ describe("registered models", () => {
   });
 
   it("renaming onto a missing model's name never touches another model", async () => {
-    const existing = await createModel();
-    await createVersion(existing);
+    const existing = await createRegisteredModel();
+    await createModelVersion(existing);
     const before = (await get("/registered-models/get", { name: existing })).json.registered_model;
     expectError(await post("/registered-models/rename", { name: unique("ghost"), new_name: existing }), 404, "RESOURCE_DOES_NOT_EXIST");
     expect((await get("/registered-models/get", { name: existing })).json.registered_model).toEqual(before);
   });
 
   it("hard-deletes a model with its versions; DELETE carries a JSON body", async () => {
-    const name = await createModel(unique("del"), { tags: [{ key: "k", value: "v" }] });
-    await createVersion(name, { tags: [{ key: "vk", value: "vv" }] });
+    const name = await createRegisteredModel(unique("del"), { tags: [{ key: "k", value: "v" }] });
+    await createModelVersion(name, { tags: [{ key: "vk", value: "vv" }] });
     await post("/registered-models/alias", { name, alias: "a", version: "1" });
     expect((await del("/registered-models/delete", { name })).json).toEqual({});
     expectError(await get("/registered-models/get", { name }), 404, "RESOURCE_DOES_NOT_EXIST");
     expectError(await get("/model-versions/get", { name, version: "1" }), 404, "RESOURCE_DOES_NOT_EXIST");
     expectError(await del("/registered-models/delete", { name }), 404, "RESOURCE_DOES_NOT_EXIST");
     // A model re-created under that name starts again at version 1, with no leftovers.
-    await createModel(name);
-    const v = await createVersion(name);
+    await createRegisteredModel(name);
+    const v = await createModelVersion(name);
     expect(v.version).toBe("1");
     expect(v.tags).toBeUndefined();
   });
 
   it("sets, overwrites (in place) and deletes tags without bumping last_updated", async () => {
-    const name = await createModel(unique("tags"), { tags: [{ key: "a", value: "1" }, { key: "b", value: "2" }] });
+    const name = await createRegisteredModel(unique("tags"), { tags: [{ key: "a", value: "1" }, { key: "b", value: "2" }] });
     const before = (await get("/registered-models/get", { name })).json.registered_model.last_updated_timestamp;
     expect((await post("/registered-models/set-tag", { name, key: "c", value: "3" })).json).toEqual({});
     await post("/registered-models/set-tag", { name, key: "a", value: "one" });
@@ -129,9 +117,9 @@ describe("registered models", () => {
   });
 
   it("sets, moves, gets and deletes aliases on one path with three methods", async () => {
-    const name = await createModel();
-    await createVersion(name);
-    await createVersion(name);
+    const name = await createRegisteredModel();
+    await createModelVersion(name);
+    await createModelVersion(name);
     expect((await post("/registered-models/alias", { name, alias: "champion", version: "1" })).json).toEqual({});
     await post("/registered-models/alias", { name, alias: "challenger", version: "2" });
     let rm = (await get("/registered-models/get", { name })).json.registered_model;
@@ -149,8 +137,8 @@ describe("registered models", () => {
   });
 
   it("alias errors: unknown alias is 400, reserved names, missing version or model", async () => {
-    const name = await createModel();
-    await createVersion(name);
+    const name = await createRegisteredModel();
+    await createModelVersion(name);
     expectError(await get("/registered-models/alias", { name, alias: "no-such-alias" }), 400, "INVALID_PARAMETER_VALUE");
     expectError(await get("/registered-models/alias", { name: "missing-model", alias: "a" }), 404, "RESOURCE_DOES_NOT_EXIST");
     expectError(await post("/registered-models/alias", { name, alias: "latest", version: "1" }), 400, "INVALID_PARAMETER_VALUE");
@@ -166,10 +154,10 @@ describe("registered models", () => {
   });
 
   it("get-by-alias 'latest' is the newest live version", async () => {
-    const name = await createModel();
+    const name = await createRegisteredModel();
     expectError(await get("/registered-models/alias", { name, alias: "latest" }), 404, "RESOURCE_DOES_NOT_EXIST");
-    await createVersion(name);
-    await createVersion(name);
+    await createModelVersion(name);
+    await createModelVersion(name);
     await post("/model-versions/transition-stage", { name, version: "1", stage: "Production" });
     expect((await get("/registered-models/alias", { name, alias: "Latest" })).json.model_version.version).toBe("2");
     await del("/model-versions/delete", { name, version: "2" });
@@ -177,8 +165,8 @@ describe("registered models", () => {
   });
 
   it("get-latest-versions by POST and GET, per stage, with aliases", async () => {
-    const name = await createModel();
-    for (let i = 0; i < 4; i++) await createVersion(name);
+    const name = await createRegisteredModel();
+    for (let i = 0; i < 4; i++) await createModelVersion(name);
     await post("/model-versions/transition-stage", { name, version: "1", stage: "Staging" });
     await post("/model-versions/transition-stage", { name, version: "2", stage: "Production" });
     await post("/registered-models/alias", { name, alias: "best", version: "2" });
@@ -213,7 +201,7 @@ describe("registered models", () => {
   });
 
   it("answers on /ajax-api too and 405s wrong methods", async () => {
-    const name = await createModel();
+    const name = await createRegisteredModel();
     const { SELF } = await import("cloudflare:test");
     const r = await SELF.fetch(`http://mlflare.test/ajax-api/2.0/mlflow/registered-models/get?name=${name}`);
     expect(r.status).toBe(200);
@@ -232,11 +220,11 @@ describe("registered models search", () => {
   const names = (r: any) => (r.json.registered_models ?? []).map((m: any) => m.name);
 
   it("sets up", async () => {
-    await createModel(b, { tags: [{ key: "team", value: "ml" }] });
-    await createModel(a, { tags: [{ key: "team", value: "ops" }] });
-    await createModel(c);
-    await createModel(prompt, { tags: [{ key: "mlflow.prompt.is_prompt", value: "true" }] });
-    await createVersion(b);
+    await createRegisteredModel(b, { tags: [{ key: "team", value: "ml" }] });
+    await createRegisteredModel(a, { tags: [{ key: "team", value: "ops" }] });
+    await createRegisteredModel(c);
+    await createRegisteredModel(prompt, { tags: [{ key: "mlflow.prompt.is_prompt", value: "true" }] });
+    await createModelVersion(b);
   });
 
   it("matches models lacking the prompt tag under the client's appended clause, and hides prompts", async () => {

@@ -1,21 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { MlflowError } from "../../src/protocol/errors";
+import { refusal } from "../helpers/refusal";
 import { splitIdentifier } from "../../src/search/identifier";
 import { tokenize } from "../../src/search/lexer";
 import { parseFilter, parseOrderBy } from "../../src/search/parser";
-
-/** The error a call throws, which must be MLflow's 400 INVALID_PARAMETER_VALUE. */
-function refusal(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(MlflowError);
-    expect((err as MlflowError).code).toBe("INVALID_PARAMETER_VALUE");
-    expect((err as MlflowError).status).toBe(400);
-    return (err as MlflowError).message;
-  }
-  throw new Error("expected a refusal");
-}
 
 const one = (filter: string) => {
   const clauses = parseFilter(filter);

@@ -1,17 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { MlflowError } from "../../src/protocol/errors";
+import { refusal } from "../helpers/refusal";
 import { runFilter, runOrder } from "../../src/search/runs";
-
-function refusal(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(MlflowError);
-    expect((err as MlflowError).code).toBe("INVALID_PARAMETER_VALUE");
-    return (err as MlflowError).message;
-  }
-  throw new Error("expected a refusal");
-}
 
 describe("runFilter", () => {
   it("resolves every entity and its aliases", () => {
