@@ -27,8 +27,14 @@ function canonical(c: Claim): string {
   return ["mlflare-v1", c.method, encodeURIComponent(c.key), String(c.expires), encodeURIComponent(c.scope ?? "")].join("\n");
 }
 
-async function hmacKey(secret: string): Promise<CryptoKey> {
-  return crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+// One mpu/create signs up to 10,000 part URLs: import the key once per secret, not per signature.
+let cachedKey: { secret: string; key: Promise<CryptoKey> } | undefined;
+
+function hmacKey(secret: string): Promise<CryptoKey> {
+  if (cachedKey?.secret !== secret) {
+    cachedKey = { secret, key: crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]) };
+  }
+  return cachedKey.key;
 }
 
 /**

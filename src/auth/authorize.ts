@@ -56,7 +56,7 @@ const READ_POST = /\/(search|batchGet\w*|get[\w-]*)$/;
  * Routes a read-only token may use: GETs, routes that need only READ, and POSTs that
  * only query (searches and batched gets).
  */
-export function isReadRoute(route: Route): boolean {
+function isReadRoute(route: Route): boolean {
   const access = route.access;
   if (route.method === "GET") return true;
   if (typeof access === "object" && (("experiment" in access && access.experiment === "READ") || ("registeredModel" in access && access.registeredModel === "READ"))) return true;

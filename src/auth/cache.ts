@@ -6,7 +6,7 @@ import type { Principal } from "./principal";
  * credential, never the credential. Changes to users or tokens clear it here; other
  * isolates notice within {@link TTL_MS}.
  */
-export const TTL_MS = 30_000;
+const TTL_MS = 30_000;
 const MAX_ENTRIES = 1_000;
 const entries = new Map<string, { principal: Principal; until: number }>();
 

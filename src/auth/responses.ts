@@ -21,7 +21,7 @@ export const notSetUp = (): Response =>
   );
 
 /** The period of the rate limiter in wrangler.toml; waiting one period is always enough. */
-export const RETRY_AFTER_SECONDS = 60;
+const RETRY_AFTER_SECONDS = 60;
 
 export function rateLimited(): Response {
   const res = jsonResponse({ error_code: "REQUEST_LIMIT_EXCEEDED", message: "Too many requests for this credential; retry later." }, 429);

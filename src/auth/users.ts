@@ -68,4 +68,4 @@ export async function deleteUser(db: Database, username: string) {
 
 export const listUsers = (db: Database) => store.listUsers(db);
 
-export const userNotFound = (username: string): MlflowError => notFound(`User with username=${username} not found`);
+const userNotFound = (username: string): MlflowError => notFound(`User with username=${username} not found`);

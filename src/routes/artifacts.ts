@@ -4,6 +4,7 @@ import { invalidParameter } from "../protocol/errors";
 import { jsonResponse } from "../protocol/json";
 import { artifactPath, joinKey } from "../services/artifact-path";
 import * as artifacts from "../services/artifacts";
+import { runIdOf } from "../services/runs";
 import { ANY_PATH, contentLength, fileResponse, pathAfter } from "./artifact-responses";
 import type { AppContext, Route } from "./route";
 
@@ -17,12 +18,7 @@ const ARTIFACTS = "/mlflow-artifacts/artifacts/";
 /** `{files: [...]}`, omitted when empty, as MLflow's JSON omits empty repeated fields. */
 const filesBody = (files: artifacts.FileInfo[]) => (files.length ? { files } : {});
 
-/** The run named by `run_id`, or by `run_uuid` from older clients. */
-async function runRoot(c: AppContext, req: { run_id?: string; run_uuid?: string }) {
-  const runId = req.run_id || req.run_uuid;
-  if (!runId) throw invalidParameter("Missing value for required parameter 'run_id'. See the API docs for more information about request parameters.");
-  return artifacts.runArtifactRoot(c.var.db, runId);
-}
+const runRoot = (c: AppContext, req: { run_id?: string; run_uuid?: string }) => artifacts.runArtifactRoot(c.var.db, runIdOf(req));
 
 export const artifactRoutes: Route[] = [
   {

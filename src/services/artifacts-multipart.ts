@@ -10,8 +10,8 @@ export const MAX_PARTS = 10_000;
 const PART_URL_TTL_SECONDS = 24 * 3600;
 
 /** The prefix the stock client matches to fall back to a single PUT (mlflow-api.md §10.15). */
-export const UNSUPPORTED_UPLOAD = "Multipart upload is not supported for the current artifact repository";
-export const UNSUPPORTED_DOWNLOAD = "Multipart download is not supported for the current artifact repository";
+const UNSUPPORTED_UPLOAD = "Multipart upload is not supported for the current artifact repository";
+const UNSUPPORTED_DOWNLOAD = "Multipart download is not supported for the current artifact repository";
 
 export interface Credential {
   url: string;

@@ -4,7 +4,7 @@ import { MAX_LIFETIME_SECONDS, verify, type Claim } from "../signing";
 import { signingSecret, SHARED_PATH, workerSignedUrl } from "./artifacts-signers";
 
 /** Lifetime of a shared link when the caller names none. */
-export const DEFAULT_SHARE_SECONDS = 3600;
+const DEFAULT_SHARE_SECONDS = 3600;
 
 export interface SharedLink {
   url: string;

@@ -1,5 +1,6 @@
 import { and, eq, sql, type SQL } from "drizzle-orm";
 import type { Database } from "./db";
+import { inJson } from "./sql";
 import { experimentPermissions, experiments, loggedModels, registeredModelPermissions, runs, traceInfo } from "./schema/index";
 
 /** Where a request names experiments: ids directly, or things that belong to one. */
@@ -19,13 +20,12 @@ export interface ExperimentRefs {
  * await experimentGrants(db, 7, { ...noRefs, runIds: ["5f0c…"] }) // [{ experimentId: 3, permission: "EDIT" }]
  */
 export async function experimentGrants(db: Database, userId: number, refs: ExperimentRefs) {
-  const json = (values: unknown[]) => sql`(SELECT value FROM json_each(${JSON.stringify(values)}))`;
   const parts: SQL[] = [];
   if (refs.experimentIds.length) parts.push(sql`SELECT value AS eid FROM json_each(${JSON.stringify(refs.experimentIds)})`);
-  if (refs.experimentNames.length) parts.push(sql`SELECT ${experiments.experimentId} AS eid FROM ${experiments} WHERE ${experiments.name} IN ${json(refs.experimentNames)}`);
-  if (refs.runIds.length) parts.push(sql`SELECT ${runs.experimentId} AS eid FROM ${runs} WHERE ${runs.runId} IN ${json(refs.runIds)}`);
-  if (refs.modelIds.length) parts.push(sql`SELECT ${loggedModels.experimentId} AS eid FROM ${loggedModels} WHERE ${loggedModels.modelId} IN ${json(refs.modelIds)}`);
-  if (refs.traceIds.length) parts.push(sql`SELECT ${traceInfo.experimentId} AS eid FROM ${traceInfo} WHERE ${traceInfo.traceId} IN ${json(refs.traceIds)}`);
+  if (refs.experimentNames.length) parts.push(sql`SELECT ${experiments.experimentId} AS eid FROM ${experiments} WHERE ${inJson(experiments.name, refs.experimentNames)}`);
+  if (refs.runIds.length) parts.push(sql`SELECT ${runs.experimentId} AS eid FROM ${runs} WHERE ${inJson(runs.runId, refs.runIds)}`);
+  if (refs.modelIds.length) parts.push(sql`SELECT ${loggedModels.experimentId} AS eid FROM ${loggedModels} WHERE ${inJson(loggedModels.modelId, refs.modelIds)}`);
+  if (refs.traceIds.length) parts.push(sql`SELECT ${traceInfo.experimentId} AS eid FROM ${traceInfo} WHERE ${inJson(traceInfo.traceId, refs.traceIds)}`);
   if (!parts.length) return [];
   return db.all<{ experimentId: number; permission: string | null }>(sql`
     SELECT s.eid AS experimentId, p.permission AS permission
@@ -39,7 +39,7 @@ export async function registeredModelGrants(db: Database, userId: number, names:
   return db
     .select({ name: registeredModelPermissions.name, permission: registeredModelPermissions.permission })
     .from(registeredModelPermissions)
-    .where(and(eq(registeredModelPermissions.userId, userId), sql`${registeredModelPermissions.name} IN (SELECT value FROM json_each(${JSON.stringify(names)}))`));
+    .where(and(eq(registeredModelPermissions.userId, userId), inJson(registeredModelPermissions.name, names)));
 }
 
 /**
