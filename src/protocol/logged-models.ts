@@ -4,7 +4,7 @@ import { compact, encodeDouble } from "./json";
 import { message } from "./message";
 
 /** LoggedModelStatus without UNSPECIFIED (proto number 0), so names map to numbers 1..3. */
-export const LOGGED_MODEL_STATUSES = ["LOGGED_MODEL_PENDING", "LOGGED_MODEL_READY", "LOGGED_MODEL_UPLOAD_FAILED"] as const;
+const LOGGED_MODEL_STATUSES = ["LOGGED_MODEL_PENDING", "LOGGED_MODEL_READY", "LOGGED_MODEL_UPLOAD_FAILED"] as const;
 export type LoggedModelStatus = (typeof LOGGED_MODEL_STATUSES)[number];
 
 export const CreateLoggedModel = message(

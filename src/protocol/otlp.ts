@@ -154,7 +154,7 @@ function bytesAsText(v: Value): Value {
 const BIG = "\u0000";
 
 /** JSON.stringify that writes BigInts as exact digits (64-bit OTLP values exceed 2^53). */
-export function jsonText(value: unknown): string {
+function jsonText(value: unknown): string {
   return JSON.stringify(value, (_k, v) => (typeof v === "bigint" ? `${BIG}${v}${BIG}` : v)).replace(
     /"\\u0000(-?\d+)\\u0000"/g,
     "$1",

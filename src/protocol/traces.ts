@@ -5,8 +5,7 @@ import { compact } from "./json";
 import { message } from "./message";
 
 /** TraceInfoV3.State, by name or proto number (STATE_UNSPECIFIED is 0). */
-export const TRACE_STATES = ["STATE_UNSPECIFIED", "OK", "ERROR", "IN_PROGRESS"] as const;
-export type TraceState = (typeof TRACE_STATES)[number];
+const TRACE_STATES = ["STATE_UNSPECIFIED", "OK", "ERROR", "IN_PROGRESS"] as const;
 const traceState = z.preprocess(
   (v) => (typeof v === "number" && Number.isInteger(v) && v >= 0 && v < TRACE_STATES.length ? TRACE_STATES[v] : v),
   z.enum(TRACE_STATES),
@@ -121,13 +120,13 @@ export function encodeAssessment(a: Assessment) {
 }
 
 /** google.protobuf.Timestamp JSON: RFC 3339 UTC, fraction only when non-zero. */
-export function encodeTimestamp(ms: number): string {
+function encodeTimestamp(ms: number): string {
   const iso = new Date(ms).toISOString();
   return ms % 1000 === 0 ? iso.replace(/\.000Z$/, "Z") : iso;
 }
 
 /** google.protobuf.Duration JSON: seconds with an `s` suffix, e.g. "0.078s", "2s". */
-export function encodeDuration(ms: number): string {
+function encodeDuration(ms: number): string {
   const sign = ms < 0 ? "-" : "";
   const abs = Math.abs(ms);
   const frac = abs % 1000;

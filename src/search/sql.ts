@@ -1,5 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { NumericTest, StringTest } from "./terms";
+import { inJson } from "../store/sql";
 
 /**
  * SQL for a string comparison, with MLflow's SQLite semantics: `=`/`!=` and LIKE are
@@ -21,9 +22,9 @@ export function compareString(column: SQL, test: StringTest): SQL {
     case "ILIKE":
       return sql`lower(${column}) LIKE lower(${test.value})`;
     case "IN":
-      return sql`${column} IN (SELECT value FROM json_each(${JSON.stringify(test.values)}))`;
+      return inJson(column, test.values);
     case "NOT IN":
-      return sql`${column} NOT IN (SELECT value FROM json_each(${JSON.stringify(test.values)}))`;
+      return sql`NOT ${inJson(column, test.values)}`;
   }
 }
 

@@ -11,11 +11,11 @@ import { listArtifacts, type FileInfo } from "./artifacts";
 import { getActiveExperiment, parseExperimentId } from "./experiments";
 import { generateRunName } from "./run-names";
 import { validateKey } from "./validation";
+import { LIMITS } from "./validation";
 
 type KeyValueIn = { key?: string; value?: string };
 
 const SEARCH_DEFAULT_MAX_RESULTS = 100;
-const SEARCH_MAX_RESULTS = 50000;
 const FORBIDDEN_NAME_CHARS = /[/:.%"']/;
 
 /**
@@ -111,8 +111,8 @@ export async function searchLoggedModels(
   const experimentIds = req.experiment_ids.map(parseExperimentId);
   // MLflow reads max_results 0 (the proto default) as "use the default".
   const limit = req.max_results || SEARCH_DEFAULT_MAX_RESULTS;
-  if (limit < 0 || limit > SEARCH_MAX_RESULTS) {
-    throw invalidParameter(`Invalid value ${limit} for parameter 'max_results' supplied. It must be between 1 and ${SEARCH_MAX_RESULTS}.`);
+  if (limit < 0 || limit > LIMITS.searchMaxResults) {
+    throw invalidParameter(`Invalid value ${limit} for parameter 'max_results' supplied. It must be between 1 and ${LIMITS.searchMaxResults}.`);
   }
   const offset = decodePageToken(req.page_token);
   const conditions = loggedModelConditions(req.filter, req.datasets);

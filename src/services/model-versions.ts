@@ -14,10 +14,10 @@ import { canonicalStage, modelNotFound, parseVersion, registryTags, validateAlia
 import { validateKey } from "./validation";
 
 /** MLflow's model-version search page sizes (the proto default is also the maximum). */
-export const SEARCH_VERSIONS_MAX = 200_000;
+const SEARCH_VERSIONS_MAX = 200_000;
 
 /** The logged-model tag listing the registry versions made from a model, as MLflow keeps it. */
-export const MODEL_VERSIONS_TAG = "mlflow.modelVersions";
+const MODEL_VERSIONS_TAG = "mlflow.modelVersions";
 
 const ACTIVE_STAGES = ["Staging", "Production"];
 

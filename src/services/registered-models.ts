@@ -7,12 +7,13 @@ import type { Database } from "../store/db";
 import * as store from "../store/registered-models";
 import { isUniqueViolation } from "./experiments";
 import { normpath, validateKey } from "./validation";
+import { missingParameter } from "../protocol/message";
 
 /** MLflow's registry limits (mlflow/utils/validation.py, model_registry store). */
-export const REGISTRY_LIMITS = { tagValue: 100_000, aliasLength: 255, searchModelsDefault: 100, searchModelsMax: 1000 } as const;
+const REGISTRY_LIMITS = { tagValue: 100_000, aliasLength: 255, searchModelsDefault: 100, searchModelsMax: 1000 } as const;
 
 /** The four stages a version can be in, as MLflow spells them on the wire. */
-export const STAGES = ["None", "Staging", "Production", "Archived"] as const;
+const STAGES = ["None", "Staging", "Production", "Archived"] as const;
 export type Stage = (typeof STAGES)[number];
 
 /**
@@ -33,7 +34,7 @@ export function canonicalStage(stage: string): Stage {
  */
 export function validateModelName(name: string, field = "name"): string {
   if (name.trim() === "") {
-    throw invalidParameter(`Missing value for required parameter '${field}'. See the API docs for more information about request parameters.`);
+    throw missingParameter(field);
   }
   if (name.includes("/") || name.includes(":")) {
     throw invalidParameter(`Invalid model name '${name}'. Names cannot contain '/' or ':'.`);

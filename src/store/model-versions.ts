@@ -7,6 +7,7 @@ import type { Reader } from "../search/reader";
 import { batchable, type Database } from "./db";
 import { readableRegisteredModelsCondition } from "./permissions";
 import { modelVersions, modelVersionTags, registeredModelAliases, registeredModels } from "./schema/index";
+import { inJson } from "./sql";
 
 /** MLflow's internal stage of a soft-deleted version. */
 export const DELETED_STAGE = "Deleted_Internal";
@@ -122,7 +123,7 @@ function upsertVersionListTag(db: Database, name: string, t: VersionListTag) {
     db,
     db.run(sql`INSERT INTO logged_model_tags (model_id, key, value)
       SELECT ${t.modelId}, ${t.key},
-        CASE WHEN m.version IN (SELECT value FROM json_each(${JSON.stringify(t.listed)})) THEN ${t.unchanged}
+        CASE WHEN ${inJson(sql`m.version`, t.listed)} THEN ${t.unchanged}
              ELSE ${t.before} || m.version || ${t.after} END
       FROM (SELECT MAX(version) AS version FROM model_versions WHERE name = ${name}) m
       WHERE m.version IS NOT NULL

@@ -200,7 +200,7 @@ export async function searchTraceIds(
 ): Promise<string[]> {
   const column = sql.raw("ti.experiment_id");
   const readable = q.reader ? [readableExperimentsCondition(column, q.reader.userId, q.reader.defaultReadable)] : [];
-  const inExperiments = sql`${column} IN (SELECT value FROM json_each(${JSON.stringify(q.experimentIds)}))`;
+  const inExperiments = inJson(column, q.experimentIds);
   const where = sql.join([inExperiments, ...readable, ...q.conditions], sql` AND `);
   const rows = await db.all<{ trace_id: string }>(
     sql`SELECT ti.trace_id FROM trace_info ti WHERE ${where} ORDER BY ${q.order} LIMIT ${q.limit} OFFSET ${q.offset}`,
@@ -262,7 +262,7 @@ export async function deleteTraces(db: Database, ids: string[]) {
 export async function linkTracesToRun(db: Database, traceIds: string[], runId: string) {
   await db.run(
     sql`INSERT INTO trace_run_links (trace_id, run_id)
-        SELECT trace_id, ${runId} FROM trace_info WHERE trace_id IN (SELECT value FROM json_each(${JSON.stringify(traceIds)}))
+        SELECT trace_id, ${runId} FROM trace_info WHERE ${inJson(sql`trace_id`, traceIds)}
         ON CONFLICT DO NOTHING`,
   );
 }
