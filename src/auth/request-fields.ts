@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { mediaType, parseBodyJson } from "../protocol/decode";
 
 /**
  * Every value a request gives a field, wherever a handler might read it from: the query
@@ -40,22 +41,13 @@ function bodyIsJson(c: Context): boolean {
   const method = c.req.method;
   if (method === "PATCH" || method === "DELETE") return true;
   if (method !== "POST" && method !== "PUT") return false;
-  return (c.req.header("Content-Type") ?? "").split(";")[0].trim().toLowerCase() === "application/json";
+  return mediaType(c.req.header("Content-Type")) === "application/json";
 }
 
+/** The body as decode() will read it, so the permission check sees what the handler uses. */
 function parseBody(text: string): Record<string, unknown> {
-  let value = parse(text);
-  // Legacy clients double-encode, and decode() accepts that.
-  if (typeof value === "string") value = parse(value);
+  const value = parseBodyJson(text);
   return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-}
-
-function parse(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 /** Values of `name` anywhere in a JSON value (depth-limited: request messages are shallow). */

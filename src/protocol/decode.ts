@@ -30,9 +30,7 @@ async function fromBody(c: Context): Promise<Record<string, unknown>> {
   if (method === "POST" || method === "PUT") checkContentType(c.req.header("Content-Type"));
   const text = await c.req.text();
   if (text.trim() === "") return {};
-  let value = parseOrUndefined(text);
-  // Legacy clients double-encode: a JSON string holding the JSON object.
-  if (typeof value === "string") value = parseOrUndefined(value);
+  const value = parseBodyJson(text);
   // MLflow treats an unparseable body as empty; a JSON `null` as a bad request.
   if (value === undefined) return {};
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
@@ -40,6 +38,18 @@ async function fromBody(c: Context): Promise<Record<string, unknown>> {
   }
   return value as Record<string, unknown>;
 }
+
+/**
+ * A request body as MLflow's server reads it: JSON, decoded twice when it is a JSON
+ * string (legacy clients double-encode); undefined when it does not parse.
+ */
+export function parseBodyJson(text: string): unknown {
+  const value = parseOrUndefined(text);
+  return typeof value === "string" ? parseOrUndefined(value) : value;
+}
+
+/** The media type of a Content-Type header, lower-cased, without parameters. */
+export const mediaType = (header: string | undefined) => (header ?? "").split(";")[0].trim().toLowerCase();
 
 function parseOrUndefined(text: string): unknown {
   try {
@@ -51,7 +61,7 @@ function parseOrUndefined(text: string): unknown {
 
 function checkContentType(header: string | undefined): void {
   if (!header) throw invalidParameter("Bad Request. Content-Type header is missing.");
-  const media = header.split(";")[0].trim().toLowerCase();
+  const media = mediaType(header);
   if (media !== "application/json") {
     throw invalidParameter(`Bad Request. Content-Type must be one of ['application/json'], got '${media}'.`);
   }

@@ -15,6 +15,9 @@ export function jsonResponse(body: unknown, status = 200, headers?: HeadersInit)
   return new Response(JSON.stringify(body), { status, headers: h });
 }
 
+/** The empty success `{}` most write RPCs answer. */
+export const ok = () => jsonResponse({});
+
 /** Drops keys whose value is undefined, so unset proto fields are not emitted. */
 export function compact<T extends Record<string, unknown>>(obj: T): T {
   for (const k of Object.keys(obj)) if (obj[k] === undefined) delete obj[k];

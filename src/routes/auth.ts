@@ -3,10 +3,9 @@ import * as tokens from "../auth/tokens";
 import * as users from "../auth/users";
 import * as msg from "../protocol/auth";
 import { decode } from "../protocol/decode";
-import { jsonResponse } from "../protocol/json";
+import { jsonResponse, ok } from "../protocol/json";
 import type { AppContext, Route } from "./route";
 
-const ok = () => jsonResponse({});
 
 /** The caller, or (local mode, no authentication) the user the request names. */
 const subject = (c: AppContext, username: string | undefined) => username ?? users.currentUser(c.get("principal")).username;

@@ -1,11 +1,10 @@
 import { decode } from "../protocol/decode";
 import * as msg from "../protocol/experiments";
-import { jsonResponse } from "../protocol/json";
+import { jsonResponse, ok } from "../protocol/json";
 import * as experiments from "../services/experiments";
 import { experimentSearchRoutes } from "./experiment-search";
 import type { Route } from "./route";
 
-const ok = () => jsonResponse({});
 
 export const experimentRoutes: Route[] = [
   {

@@ -1,12 +1,11 @@
 import { decode } from "../protocol/decode";
-import { jsonResponse } from "../protocol/json";
+import { jsonResponse, ok } from "../protocol/json";
 import * as msg from "../protocol/logged-models";
 import * as loggedModels from "../services/logged-models";
 import { fileResponse } from "./artifact-responses";
 import type { AppContext, Route } from "./route";
 import { searchReader } from "./search-reader";
 
-const ok = () => jsonResponse({});
 const modelId = (c: AppContext) => c.req.param("model_id") ?? "";
 const model = (m: msg.LoggedModel) => jsonResponse({ model: msg.encodeLoggedModel(m) });
 

@@ -1,12 +1,11 @@
 import { decode } from "../protocol/decode";
-import { jsonResponse } from "../protocol/json";
+import { jsonResponse, ok } from "../protocol/json";
 import * as msg from "../protocol/registry";
 import * as versions from "../services/model-versions";
 import { fileResponse } from "./artifact-responses";
 import type { Route } from "./route";
 import { searchReader } from "./search-reader";
 
-const ok = () => jsonResponse({});
 const modelVersion = (mv: msg.ModelVersion) => jsonResponse({ model_version: msg.encodeModelVersion(mv) });
 
 /** Model versions (§4.8), addressed by registered model name and version number. */

@@ -1,12 +1,11 @@
 import { decode } from "../protocol/decode";
-import { jsonResponse } from "../protocol/json";
+import { jsonResponse, ok } from "../protocol/json";
 import * as msg from "../protocol/registry";
 import * as modelVersions from "../services/model-versions";
 import * as models from "../services/registered-models";
 import type { Route } from "./route";
 import { searchReader } from "./search-reader";
 
-const ok = () => jsonResponse({});
 const registeredModel = (rm: msg.RegisteredModel) => jsonResponse({ registered_model: msg.encodeRegisteredModel(rm) });
 const versions = (list: msg.ModelVersion[]) => jsonResponse({ model_versions: list.length ? list.map(msg.encodeModelVersion) : undefined });
 

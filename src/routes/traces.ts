@@ -1,6 +1,6 @@
 import { decode } from "../protocol/decode";
 import { invalidParameter } from "../protocol/errors";
-import { jsonResponse } from "../protocol/json";
+import { jsonResponse, ok } from "../protocol/json";
 import { decodeExportTraceRequest } from "../protocol/otlp";
 import * as msg from "../protocol/traces";
 import * as assessments from "../services/assessments";
@@ -10,7 +10,6 @@ import { contentDisposition } from "./artifact-responses";
 import type { AppContext, Route } from "./route";
 import { searchReader } from "./search-reader";
 
-const ok = () => jsonResponse({});
 const traceId = (c: AppContext) => c.req.param("trace_id") ?? "";
 const assessmentId = (c: AppContext) => c.req.param("assessment_id") ?? "";
 const nonEmpty = <T>(items: T[]) => (items.length ? items : undefined);

@@ -84,8 +84,10 @@ export async function updateRun(
   runId: string,
   req: { status?: RunStatus; end_time?: number; run_name?: string },
 ): Promise<RunInfo> {
-  await getActiveRunInfo(db, runId);
-  return store.updateRun(db, runId, { status: req.status, endTime: req.end_time, name: req.run_name || undefined });
+  const info = await getActiveRunInfo(db, runId);
+  const changes = { status: req.status, endTime: req.end_time, name: req.run_name || undefined };
+  if (Object.values(changes).every((v) => v === undefined)) return info;
+  return store.updateRun(db, runId, changes);
 }
 
 export async function deleteRun(db: Database, runId: string) {

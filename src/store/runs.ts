@@ -127,7 +127,6 @@ export async function updateRun(
   if (changes.status !== undefined) set.status = changes.status;
   if (changes.endTime !== undefined) set.endTime = changes.endTime;
   if (changes.name !== undefined) set.name = changes.name;
-  if (Object.keys(set).length === 0) return (await db.select(infoColumns).from(runs).where(eq(runs.runId, runId)))[0];
   const update = db.update(runs).set(set).where(eq(runs.runId, runId)).returning(infoColumns);
   if (changes.name === undefined) return (await update)[0];
   const [updated] = await db.batch([update, upsertTag(db, runId, "mlflow.runName", changes.name)]);
