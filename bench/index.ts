@@ -72,7 +72,7 @@ async function main(): Promise<number> {
   let server: LocalServer | undefined;
   if (!options.url) {
     progress("starting the local server (scripts/start.sh)…");
-    server = await startLocalServer({ inspectorPort: options.profile ? await freePort() : 0 });
+    server = await startLocalServer({ inspectorPort: options.profile ? await freePort() : undefined });
     progress(`server up at ${server.url}, log in ${server.logFile}`);
   }
   let profiler: Profiling | undefined;
@@ -92,10 +92,10 @@ async function main(): Promise<number> {
       sizes,
       tag: `bench-${startedAt.getTime().toString(36)}`,
       progress,
-      sampler: server ? new RssSampler(server.pgid, server.port) : undefined,
+      sampler: server ? new RssSampler(server.pgid) : undefined,
       measure: (name, fn) => (profiler ? profiler.measure(name, fn) : fn()),
     };
-    const idle = server ? workerdRss(server.pgid, server.port) : 0;
+    const idle = server ? workerdRss(server.pgid) : 0;
     const { workloads, artifactBaseline, artifactMark } = await runAll(ctx, options.only);
     ctx.sampler?.stop();
     const measuredMemory = ctx.sampler && options.only.has("artifacts");
@@ -155,7 +155,7 @@ async function runAll(ctx: BenchContext, only: Set<Group>): Promise<{ workloads:
   });
   for (const writers of sizes.writerCounts) await step("writers", `${writers} concurrent writers`, () => concurrentWriters(ctx, experimentId, writers));
   for (const runs of sizes.searchRunCounts) await step("search", `search-runs over ${runs} runs`, () => searchRuns(ctx, runs));
-  const artifactBaseline = ctx.sampler ? workerdRss(ctx.sampler.pgid, ctx.sampler.publicPort) : 0;
+  const artifactBaseline = ctx.sampler ? workerdRss(ctx.sampler.pgid) : 0;
   const artifactMark = ctx.sampler?.mark() ?? 0;
   await step("artifacts", "artifacts", () => artifactWorkloads(ctx, experimentId));
   return { workloads, artifactBaseline, artifactMark };

@@ -3,12 +3,10 @@ import { readdirSync, readFileSync } from "node:fs";
 const PAGE_BYTES = 4096;
 
 /**
- * Resident memory of the workerd process that runs the Worker, in bytes (0 when
- * none is found): workerd processes of the group, except wrangler's proxy, which is
- * the one listening on the public port. Reads /proc directly, so Linux only.
+ * Resident memory of the workerd process that runs the Worker (with the local D1 and
+ * R2 simulators), in bytes; 0 when none is found. Reads /proc directly, so Linux only.
  */
-export function workerdRss(pgid: number, publicPort: number): number {
-  const proxyArg = new RegExp(`=entry=[^ \\0]*:${publicPort}(\\0|$)`);
+export function workerdRss(pgid: number): number {
   let total = 0;
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
@@ -18,7 +16,6 @@ export function workerdRss(pgid: number, publicPort: number): number {
       const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
       if (comm !== "workerd" || Number(fields[2]) !== pgid) continue;
-      if (proxyArg.test(readFileSync(`/proc/${entry}/cmdline`, "utf8"))) continue;
       total += Number(readFileSync(`/proc/${entry}/statm`, "utf8").split(" ")[1]) * PAGE_BYTES;
     } catch {
       // the process went away between listing and reading
@@ -32,7 +29,7 @@ export function workerdRss(pgid: number, publicPort: number): number {
  * peak over samples taken after a mark, so each workload gets its own figure.
  *
  * @example
- * const sampler = new RssSampler(server.pgid, server.port);
+ * const sampler = new RssSampler(server.pgid);
  * const mark = sampler.mark(); await upload(); sampler.peakSince(mark);
  */
 export class RssSampler {
@@ -41,7 +38,6 @@ export class RssSampler {
 
   constructor(
     readonly pgid: number,
-    readonly publicPort: number,
     intervalMs = 100,
   ) {
     this.sample();
@@ -49,7 +45,7 @@ export class RssSampler {
   }
 
   private sample(): void {
-    const rss = workerdRss(this.pgid, this.publicPort);
+    const rss = workerdRss(this.pgid);
     if (rss > 0) this.samples.push(rss);
   }
 

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
 /** The part of the WHATWG WebSocket the profiler uses (Node 20: behind --experimental-websocket). */
@@ -7,7 +7,7 @@ interface Socket {
   send(data: string): void;
   close(): void;
 }
-/** Node's (undici's) WebSocket also takes request headers, which wrangler's inspector proxy needs. */
+/** Node's (undici's) WebSocket also takes request headers (an Origin for the inspector). */
 declare const WebSocket: new (url: string, init: { headers: Record<string, string> }) => Socket;
 
 /** A V8 CPU profile as the DevTools protocol returns it (also the `.cpuprofile` file format). */
@@ -25,8 +25,8 @@ export interface ProfileSummary {
 }
 
 /**
- * The Worker isolate's sampling profiler, through wrangler's inspector proxy
- * (`--inspector-port`), over the Chrome DevTools Protocol.
+ * The Worker isolate's sampling profiler, through workerd's inspector (INSPECTOR_PORT of
+ * scripts/serve.ts), over the Chrome DevTools Protocol.
  *
  * @example
  * const profiler = await WorkerProfiler.connect(9229);
@@ -50,7 +50,6 @@ export class WorkerProfiler {
   static async connect(inspectorPort: number): Promise<WorkerProfiler> {
     const targets = (await (await fetch(`http://127.0.0.1:${inspectorPort}/json`)).json()) as { webSocketDebuggerUrl: string }[];
     if (!targets.length) throw new Error("the inspector lists no Worker");
-    // wrangler's inspector proxy refuses upgrades without an allowed Origin.
     const socket = new WebSocket(targets[0].webSocketDebuggerUrl, { headers: { Origin: "http://127.0.0.1" } });
     await new Promise((ok, fail) => {
       socket.addEventListener("open", ok, { once: true });
@@ -127,16 +126,10 @@ function moduleIndex(bundle: string | undefined): (line: number) => string {
   };
 }
 
-/** The newest bundle `wrangler dev` wrote for the Worker, if any. */
-export function latestBundle(repo: string): string | undefined {
-  const dir = join(repo, ".wrangler", "tmp");
+/** The bundle scripts/start.sh serves, if it was built. */
+export function servedBundle(repo: string): string | undefined {
   try {
-    const bundles = readdirSync(dir)
-      .filter((d) => d.startsWith("dev-"))
-      .map((d) => join(dir, d, "index.js"))
-      .filter((f) => statSync(f, { throwIfNoEntry: false }))
-      .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
-    return bundles[0] ? readFileSync(bundles[0], "utf8") : undefined;
+    return readFileSync(join(repo, ".wrangler", "bundle", "index.js"), "utf8");
   } catch {
     return undefined;
   }

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { latestBundle, summarizeProfile, WorkerProfiler, type ProfileSummary } from "./profile";
+import { servedBundle, summarizeProfile, WorkerProfiler, type ProfileSummary } from "./profile";
 import { REPO, type LocalServer } from "./server";
 
 /**
@@ -32,7 +32,7 @@ export class Profiling {
     } finally {
       const profile = await this.profiler.stop();
       writeFileSync(join(this.dir, `${workload.replace(/[^\w.-]+/g, "_")}.cpuprofile`), JSON.stringify(profile));
-      this.summaries.push({ workload, summary: summarizeProfile(profile, latestBundle(REPO)) });
+      this.summaries.push({ workload, summary: summarizeProfile(profile, servedBundle(REPO)) });
     }
   }
 

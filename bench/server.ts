@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { spawn, type ChildProcess } from "node:child_process";
 import { createWriteStream } from "node:fs";
 import { createServer } from "node:net";
@@ -12,7 +11,7 @@ export const REPO = resolve(import.meta.dirname, "..");
 export interface LocalServer {
   url: string;
   port: number;
-  /** wrangler's inspector proxy, when one was asked for. */
+  /** workerd's inspector, when one was asked for. */
   inspectorPort?: number;
   /** Process group id (= pid of the session leader): workerd is found inside it. */
   pgid: number;
@@ -23,34 +22,23 @@ export interface LocalServer {
 /**
  * Starts `scripts/start.sh` (what `npm start` runs; it turns local mode on, so the
  * Worker reports D1 round trips) on a free port under a new session, and waits for
- * `/health`. `inspectorPort` 0 lets wrangler pick one (nobody connects then).
+ * `/health`. `inspectorPort` opens workerd's inspector for the profiler.
  *
  * @example
  * const server = await startLocalServer();
  * try { … } finally { await server.stop(); }
  */
 export async function startLocalServer(options: { inspectorPort?: number; timeoutMs?: number } = {}): Promise<LocalServer> {
-  const { inspectorPort = 0, timeoutMs = 180_000 } = options;
+  const { inspectorPort, timeoutMs = 180_000 } = options;
   const port = await freePort();
   const logFile = join(tmpdir(), `mlflare-bench-server-${process.pid}.log`);
   const log = createWriteStream(logFile);
   await new Promise((ok) => log.once("open", ok));
-  // detached: Node calls setsid(), so the wrangler/workerd tree shares one process group.
-  const child = spawn(
-    "bash",
-    [
-      "scripts/start.sh",
-      "--inspector-port",
-      String(inspectorPort),
-      "--show-interactive-dev-session=false",
-      // A throwaway key so the multipart workload can get signed part URLs.
-      "--var",
-      `MLFLARE_SIGNING_SECRET:${randomBytes(32).toString("hex")}`,
-    ],
-    { cwd: REPO, detached: true, stdio: ["ignore", log, log], env: { ...process.env, PORT: String(port), CI: "1" } },
-  );
+  // detached: Node calls setsid(), so the Node/workerd tree shares one process group.
+  const env = { ...process.env, PORT: String(port), ...(inspectorPort ? { INSPECTOR_PORT: String(inspectorPort) } : {}) };
+  const child = spawn("bash", ["scripts/start.sh"], { cwd: REPO, detached: true, stdio: ["ignore", log, log], env });
   const url = `http://127.0.0.1:${port}`;
-  const server: LocalServer = { url, port, inspectorPort: inspectorPort || undefined, pgid: child.pid!, logFile, stop: () => stopGroup(child) };
+  const server: LocalServer = { url, port, inspectorPort, pgid: child.pid!, logFile, stop: () => stopGroup(child) };
   try {
     await waitHealthy(url, child, timeoutMs);
   } catch (err) {

@@ -1,0 +1,80 @@
+/**
+ * Serves the bundled Worker with Miniflare on PORT (default 8787), with wrangler.toml's
+ * bindings and the same local D1/R2 state `wrangler d1 migrations apply --local` writes.
+ *
+ *   tsx scripts/serve.ts <bundle.js>          (scripts/start.sh bundles, migrates, then runs this)
+ *
+ * Not `wrangler dev`: its reloading proxy answers some large parallel PUTs (the client's
+ * multipart part uploads) with a false 503 "Your worker restarted mid-request", and the stock
+ * client does not retry those. Miniflare serves the Worker straight from workerd.
+ *
+ * Environment: PORT; MLFLARE_AUTH=on with MLFLARE_ADMIN_TOKEN; INSPECTOR_PORT for a profiler.
+ */
+import { randomBytes } from "node:crypto";
+import { appendFileSync, existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { Miniflare } from "miniflare";
+import { unstable_getMiniflareWorkerOptions } from "wrangler";
+
+const STATE = ".wrangler/state/v3";
+const DEV_VARS = ".dev.vars";
+const SECRET_NAME = "MLFLARE_SIGNING_SECRET";
+
+/** `.dev.vars` (git-ignored) as KEY=value pairs; `#` comments and blank lines skipped. */
+function readDevVars(): Record<string, string> {
+  if (!existsSync(DEV_VARS)) return {};
+  const vars: Record<string, string> = {};
+  for (const line of readFileSync(DEV_VARS, "utf8").split("\n")) {
+    const match = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
+    if (match) vars[match[1]] = match[2].replace(/^(["'])(.*)\1$/, "$2");
+  }
+  return vars;
+}
+
+/** Signed artifact URLs need a secret; a random one is kept in .dev.vars so links survive restarts. */
+function devVarsWithSigningSecret(): Record<string, string> {
+  const vars = readDevVars();
+  if (!vars[SECRET_NAME]) {
+    vars[SECRET_NAME] = randomBytes(32).toString("hex");
+    appendFileSync(DEV_VARS, `\n${SECRET_NAME}=${vars[SECRET_NAME]}\n`);
+  }
+  return vars;
+}
+
+function modeVars(): Record<string, string> {
+  const vars: Record<string, string> = { MLFLARE_ENV: "local" };
+  if (process.env.MLFLARE_AUTH === "on") {
+    vars.MLFLARE_AUTH = "on";
+    vars.MLFLARE_ADMIN_TOKEN = process.env.MLFLARE_ADMIN_TOKEN ?? "";
+  }
+  return vars;
+}
+
+async function main(bundle: string | undefined) {
+  if (!bundle) throw new Error("usage: tsx scripts/serve.ts <bundle.js>");
+  const port = Number(process.env.PORT ?? 8787);
+  const { workerOptions } = unstable_getMiniflareWorkerOptions("wrangler.toml");
+  const inspectorPort = process.env.INSPECTOR_PORT ? Number(process.env.INSPECTOR_PORT) : undefined;
+  const mf = new Miniflare({
+    ...workerOptions,
+    name: "mlflare",
+    modules: true,
+    scriptPath: resolve(bundle),
+    bindings: { ...workerOptions.bindings, ...devVarsWithSigningSecret(), ...modeVars() },
+    d1Persist: `${STATE}/d1`,
+    r2Persist: `${STATE}/r2`,
+    host: "127.0.0.1",
+    port,
+    inspectorPort,
+  });
+  const url = await mf.ready;
+  console.log(`mlflare: ready on ${url.origin}`);
+  const stop = () => void mf.dispose().finally(() => process.exit(0));
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
+
+main(process.argv[2]).catch((err) => {
+  console.error(`mlflare: ${(err as Error).message}`);
+  process.exit(1);
+});
