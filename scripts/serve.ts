@@ -61,14 +61,16 @@ async function main(bundle: string | undefined) {
     modules: true,
     scriptPath: resolve(bundle),
     bindings: { ...workerOptions.bindings, ...devVarsWithSigningSecret(), ...modeVars() },
+    // Straight to the Worker: Miniflare's own entry worker (kept on a random port) is one more hop per request.
+    unsafeDirectSockets: [{ host: "127.0.0.1", port }],
     d1Persist: `${STATE}/d1`,
     r2Persist: `${STATE}/r2`,
     host: "127.0.0.1",
-    port,
+    port: 0,
     inspectorPort,
   });
-  const url = await mf.ready;
-  console.log(`mlflare: ready on ${url.origin}`);
+  await mf.ready;
+  console.log(`mlflare: ready on http://127.0.0.1:${port}`);
   const stop = () => void mf.dispose().finally(() => process.exit(0));
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);

@@ -30,10 +30,14 @@ const COLUMNS: Record<StringAttribute | TimeAttribute, SQL> = {
 const RUN_NAME_TAG = "mlflow.runName";
 const DATASET_CONTEXT_TAG = "mlflow.data.context";
 
+/** The run columns a search returns, named as the `runs` table names them. */
+const INFO_COLUMNS = "r.run_id, r.experiment_id, r.name, r.user_id, r.status, r.start_time, r.end_time, r.artifact_uri, r.lifecycle_stage";
+
 /**
- * One SELECT of the ids of the matching runs, in MLflow's order, for one page. Every
- * filter is an EXISTS over the latest metrics, params, tags or inputs of the run, so
- * nothing is filtered outside SQL and no row is duplicated.
+ * One SELECT of the matching runs (their `runs` row, so the page need not read it
+ * again), in MLflow's order, for one page. Every filter is an EXISTS over the latest
+ * metrics, params, tags or inputs of the run, so nothing is filtered outside SQL and
+ * no row is duplicated.
  *
  * @example
  * db.all(compileRunSearch({ experimentIds: [1], lifecycleStages: ["active"], predicates, order, offset: 0, limit: 101 }))
@@ -48,7 +52,7 @@ export function compileRunSearch(q: RunSearch): SQL {
   });
   if (!q.order.some((o) => o.kind === "attribute" && o.name === "start_time")) orderTerms.push(sql.raw("r.start_time DESC"));
   orderTerms.push(sql.raw("r.run_id ASC"));
-  return sql`SELECT r.run_id AS run_id FROM runs r${sql.join(joins, sql``)}
+  return sql`SELECT ${sql.raw(INFO_COLUMNS)} FROM runs r${sql.join(joins, sql``)}
     WHERE r.experiment_id IN (SELECT value FROM json_each(${JSON.stringify(q.experimentIds)}))
       AND r.lifecycle_stage IN (SELECT value FROM json_each(${JSON.stringify(q.lifecycleStages)}))${andAll([...readable(q.reader), ...q.predicates.map(predicate)])}
     ORDER BY ${sql.join(orderTerms, sql`, `)} LIMIT ${q.limit} OFFSET ${q.offset}`;

@@ -5,8 +5,8 @@ import { runFilter, runOrder } from "../search/runs";
 import type { Reader } from "../search/reader";
 import { lifecycleStages } from "../search/view-type";
 import type { Database } from "../store/db";
-import { searchRunIds } from "../store/run-search";
-import { loadRuns } from "../store/runs";
+import { searchRunInfos } from "../store/run-search";
+import { loadRunData } from "../store/runs";
 import { parseExperimentId } from "./experiments";
 import { LIMITS, validateMaxResults } from "./validation";
 
@@ -20,8 +20,8 @@ export interface SearchRunsRequest {
 }
 
 /**
- * MLflow's search-runs: the filter and order compile to one SELECT of a page of run
- * ids (plus one, to know whether another page follows), then the runs load in one
+ * MLflow's search-runs: the filter and order compile to one SELECT of a page of runs
+ * (plus one, to know whether another page follows), then their data loads in one
  * batch: two D1 round trips. Without experiment ids nothing matches, as in MLflow;
  * with a reader, only runs of experiments it may read do.
  *
@@ -35,7 +35,7 @@ export async function searchRuns(db: Database, req: SearchRunsRequest, reader?: 
   const offset = decodePageToken(req.page_token);
   const experimentIds = (req.experiment_ids ?? []).map(parseExperimentId);
   if (experimentIds.length === 0) return { runs: [] };
-  const ids = await searchRunIds(db, {
+  const infos = await searchRunInfos(db, {
     experimentIds,
     lifecycleStages: lifecycleStages(req.run_view_type),
     predicates,
@@ -44,6 +44,6 @@ export async function searchRuns(db: Database, req: SearchRunsRequest, reader?: 
     limit: maxResults + 1,
     reader,
   });
-  const page = paginate(ids, offset, maxResults);
-  return { runs: await loadRuns(db, page.items), nextPageToken: page.nextPageToken };
+  const page = paginate(infos, offset, maxResults);
+  return { runs: await loadRunData(db, page.items), nextPageToken: page.nextPageToken };
 }

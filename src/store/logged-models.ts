@@ -85,7 +85,8 @@ function childQueries(db: Database, ids: string[]) {
       })
       .from(metrics)
       .where(and(isNotNull(metrics.modelId), inJson(metrics.modelId, ids)))
-      .orderBy(sql`${metrics}.rowid`),
+      // The metrics table has no insertion order (WITHOUT ROWID): points come in logging-time order.
+      .orderBy(metrics.timestamp, metrics.step, metrics.key, metrics.runId),
   ] as const;
 }
 

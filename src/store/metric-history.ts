@@ -36,8 +36,8 @@ export async function readHistories(db: Database, runIds: readonly string[], key
  * Ranking a million distinct steps is what costs, so it is skipped when the steps in range
  * are provably contiguous: each run has as many distinct steps as its span is wide, and
  * every span but the lowest starts right after a step some run covers. Then the j-th step
- * is simply first + j and only the sampled points are read, by (run, key, step) seeks.
- * INDEXED BY: D1's planner otherwise builds an automatic index over the whole table.
+ * is simply first + j and only the sampled points are read, by (run, key, step) seeks of
+ * the primary key (CROSS JOIN keeps `metrics` the inner loop).
  *
  * @example readSampledHistories(db, ["run1"], "loss", {}, 2500) // ≤ 2,501 points of loss
  */
@@ -78,7 +78,7 @@ export async function readSampledHistories(
       UNION ALL SELECT i + 1 FROM idx, stats, bounds WHERE i + 1 < MIN(m, n)),
     ranked AS (
       SELECT step, ROW_NUMBER() OVER (ORDER BY step) - 1 AS j, COUNT(*) OVER () AS n
-      FROM (SELECT DISTINCT m.step FROM bounds, requested r CROSS JOIN metrics m INDEXED BY metrics_run_key_step
+      FROM (SELECT DISTINCT m.step FROM bounds, requested r CROSS JOIN metrics m
             WHERE m.run_id = r.run_id AND m.key = ${key} AND m.step BETWEEN lo AND hi
               AND NOT (SELECT dense FROM stats))),
     chosen AS (
@@ -91,7 +91,7 @@ export async function readSampledHistories(
       SELECT step FROM (SELECT first AS step FROM spans UNION ALL SELECT last FROM spans), bounds
       WHERE step BETWEEN lo AND hi)
     SELECT m.run_id, m.key, m.value, m.is_nan, m.timestamp, m.step
-    FROM requested r CROSS JOIN chosen c CROSS JOIN metrics m INDEXED BY metrics_run_key_step
+    FROM requested r CROSS JOIN chosen c CROSS JOIN metrics m
     WHERE m.run_id = r.run_id AND m.key = ${key} AND m.step = c.step
     ORDER BY r.position, m.step, m.timestamp, m.value`;
   return (await db.all<Row>(query)).map(point);

@@ -75,16 +75,22 @@ function conflictingParams(runId: string, paramsJson: string): SQL {
  * History rows (duplicates ignored through the primary key) and the latest value per
  * key, which moves only forward in (step, timestamp, value) order. The request's own
  * latest point per key is picked here, so SQL upserts one row per key.
+ * Rows carry the model and dataset columns only when some point has them: each JSON
+ * extraction is paid per row, and most batches have none.
  */
 function metricWrites(runId: string, metrics: MetricPoint[], guard: SQL): SQL[] {
+  const linked = metrics.some((m) => m.modelId || m.datasetName || m.datasetDigest);
   const rows = JSON.stringify(
-    metrics.map((m) => [m.key, m.value, m.isNan ? 1 : 0, m.timestamp, m.step, m.modelId ?? null, m.datasetName ?? null, m.datasetDigest ?? null]),
+    metrics.map((m) => {
+      const row = [m.key, m.value, m.isNan ? 1 : 0, m.timestamp, m.step];
+      return linked ? [...row, m.modelId ?? null, m.datasetName ?? null, m.datasetDigest ?? null] : row;
+    }),
   );
+  const links = linked ? sql`j.value ->> '$[5]', j.value ->> '$[6]', j.value ->> '$[7]'` : sql`NULL, NULL, NULL`;
   const latest = JSON.stringify([...latestByKey(metrics).values()].map((m) => [m.key, m.value, m.isNan ? 1 : 0, m.timestamp, m.step]));
   return [
     sql`INSERT OR IGNORE INTO metrics (run_id, key, value, is_nan, timestamp, step, model_id, dataset_name, dataset_digest)
-        SELECT ${runId}, j.value ->> '$[0]', j.value ->> '$[1]', j.value ->> '$[2]', j.value ->> '$[3]', j.value ->> '$[4]',
-               j.value ->> '$[5]', j.value ->> '$[6]', j.value ->> '$[7]'
+        SELECT ${runId}, j.value ->> '$[0]', j.value ->> '$[1]', j.value ->> '$[2]', j.value ->> '$[3]', j.value ->> '$[4]', ${links}
         FROM json_each(${rows}) j WHERE ${guard}`,
     sql`INSERT INTO latest_metrics (run_id, key, value, is_nan, timestamp, step)
         SELECT ${runId}, j.value ->> '$[0]', j.value ->> '$[1]', j.value ->> '$[2]', j.value ->> '$[3]', j.value ->> '$[4]'

@@ -27,15 +27,28 @@ export async function findRunInfo(db: Database, runId: string): Promise<RunInfo 
  */
 export async function loadRuns(db: Database, runIds: readonly string[]): Promise<Run[]> {
   if (runIds.length === 0) return [];
-  const [infos, metricRows, paramRows, tagRows, inputRows, inputTagRows, outputRows] = await db.batch([
-    db.select(infoColumns).from(runs).where(inJson(runs.runId, runIds)),
+  const [infos, ...data] = await db.batch([db.select(infoColumns).from(runs).where(inJson(runs.runId, runIds)), ...runDataQueries(db, runIds)]);
+  const byId = new Map(infos.map((info) => [info.runId, info]));
+  return assembleRuns(runIds.flatMap((id) => byId.get(id) ?? []), data);
+}
+
+/** Completes runs whose info is already read (a search page) with their data, in one D1 batch. */
+export async function loadRunData(db: Database, infos: readonly RunInfo[]): Promise<Run[]> {
+  if (infos.length === 0) return [];
+  return assembleRuns(infos, await readRunData(db, infos.map((i) => i.runId)));
+}
+
+const readRunData = (db: Database, runIds: readonly string[]) => db.batch(runDataQueries(db, runIds));
+
+function runDataQueries(db: Database, runIds: readonly string[]) {
+  return [
     db
       .select({ runId: latestMetrics.runId, key: latestMetrics.key, value: latestMetrics.value, isNan: latestMetrics.isNan, timestamp: latestMetrics.timestamp, step: latestMetrics.step })
       .from(latestMetrics)
       .where(inJson(latestMetrics.runId, runIds))
       .orderBy(sql`${latestMetrics}.rowid`),
-    db.select().from(params).where(inJson(params.runId, runIds)).orderBy(sql`${params}.rowid`),
-    db.select().from(runTags).where(inJson(runTags.runId, runIds)).orderBy(sql`${runTags}.rowid`),
+    keyValuesByRun(db, params, runIds),
+    keyValuesByRun(db, runTags, runIds),
     db
       .select({
         runId: runInputs.runId,
@@ -61,15 +74,39 @@ export async function loadRuns(db: Database, runIds: readonly string[]): Promise
       .where(inJson(runInputs.runId, runIds))
       .orderBy(inputTags.inputId, inputTags.name),
     db.select().from(runOutputs).where(inJson(runOutputs.runId, runIds)).orderBy(sql`${runOutputs}.rowid`),
-  ]);
+  ] as const;
+}
 
+type RunDataRows = Awaited<ReturnType<typeof readRunData>>;
+
+/**
+ * A run's params or tags as one JSON array per run, in insertion order: a search page
+ * of 500 runs then moves 500 rows out of D1 instead of thousands. (Values are text, so
+ * JSON carries them exactly; metric values are doubles, which SQLite's JSON would round.)
+ */
+function keyValuesByRun(db: Database, table: typeof params | typeof runTags, runIds: readonly string[]) {
+  return batchable(
+    db,
+    db.all<{ run_id: string; items: string }>(sql`SELECT run_id, json_group_array(json_array(key, value) ORDER BY rowid) AS items
+      FROM ${table} WHERE ${inJson(table.runId, runIds)} GROUP BY run_id`),
+  );
+}
+
+function pushKeyValues(byRun: Map<string, Run>, rows: { run_id: string; items: string }[], list: "params" | "tags") {
+  for (const row of rows) {
+    const run = byRun.get(row.run_id);
+    if (run) for (const [key, value] of JSON.parse(row.items) as [string, string][]) run[list].push({ key, value });
+  }
+}
+
+function assembleRuns(infos: readonly RunInfo[], [metricRows, paramRows, tagRows, inputRows, inputTagRows, outputRows]: RunDataRows): Run[] {
   const byRun = new Map<string, Run>();
   for (const info of infos) {
     byRun.set(info.runId, { info, metrics: [], params: [], tags: [], datasetInputs: [], modelInputs: [], modelOutputs: [] });
   }
   for (const m of metricRows) byRun.get(m.runId)?.metrics.push(toMetric(m));
-  for (const p of paramRows) byRun.get(p.runId)?.params.push({ key: p.key, value: p.value });
-  for (const t of tagRows) byRun.get(t.runId)?.tags.push({ key: t.key, value: t.value });
+  pushKeyValues(byRun, paramRows, "params");
+  pushKeyValues(byRun, tagRows, "tags");
   const tagsByInput = groupBy(inputTagRows, (t) => t.inputId);
   for (const i of inputRows) {
     const run = byRun.get(i.runId);
@@ -78,7 +115,7 @@ export async function loadRuns(db: Database, runIds: readonly string[]): Promise
     else if (i.name !== null) run.datasetInputs.push(toDatasetInput(i, tagsByInput.get(i.inputId) ?? []));
   }
   for (const o of outputRows) byRun.get(o.runId)?.modelOutputs.push({ modelId: o.modelId, step: o.step });
-  return runIds.flatMap((id) => byRun.get(id) ?? []);
+  return [...byRun.values()];
 }
 
 /** Stored metric values: NaN is kept as a flag because SQLite stores a NaN REAL as NULL. */

@@ -81,6 +81,24 @@ describe("create / get", () => {
       { key: "accuracy", value: 0.93, timestamp: 1700000000001, step: 1, model_id: m.info.model_id, run_id: run },
     ]);
   });
+
+  it("links only the points of a log-batch that name the model", async () => {
+    const exp = await createExperiment();
+    const m = await newModel(exp);
+    const run = (await post("/runs/create", { experiment_id: exp, start_time: 1 })).json.run.info.run_id;
+    const metrics = [
+      { key: "loss", value: 0.5, timestamp: 10, step: 0 },
+      { key: "eval_loss", value: 0.4, timestamp: 11, step: 0, model_id: m.info.model_id, dataset_name: "val", dataset_digest: "d" },
+      { key: "loss", value: 0.3, timestamp: 12, step: 1 },
+    ];
+    expect((await post("/runs/log-batch", { run_id: run, metrics })).status).toBe(200);
+    const got = await get(`/logged-models/${m.info.model_id}`);
+    expect(got.json.model.data.metrics).toEqual([
+      { key: "eval_loss", value: 0.4, timestamp: 11, step: 0, model_id: m.info.model_id, dataset_name: "val", dataset_digest: "d", run_id: run },
+    ]);
+    const history = await get("/metrics/get-history", { run_id: run, metric_key: "loss" });
+    expect(history.json.metrics.map((p: { value: number }) => p.value)).toEqual([0.5, 0.3]);
+  });
 });
 
 describe("finalize / delete", () => {

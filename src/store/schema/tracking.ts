@@ -68,7 +68,12 @@ export const runTags = sqliteTable(
   (t) => [primaryKey({ columns: [t.runId, t.key] }), index("run_tags_key_value").on(t.key, t.value)],
 );
 
-/** Append-only metric history; the primary key deduplicates identical points. */
+/**
+ * Append-only metric history; the primary key deduplicates identical points and, in
+ * (run, key, step) order, serves history reads. The table is WITHOUT ROWID (added by
+ * hand in migration 0007: drizzle cannot declare it), so a point is one b-tree entry
+ * instead of a row plus two index entries, which halves log-batch's SQL time.
+ */
 export const metrics = sqliteTable(
   "metrics",
   {
@@ -84,10 +89,7 @@ export const metrics = sqliteTable(
     datasetName: text("dataset_name"),
     datasetDigest: text("dataset_digest"),
   },
-  (t) => [
-    primaryKey({ columns: [t.runId, t.key, t.timestamp, t.step, t.value, t.isNan] }),
-    index("metrics_run_key_step").on(t.runId, t.key, t.step),
-  ],
+  (t) => [primaryKey({ columns: [t.runId, t.key, t.step, t.timestamp, t.value, t.isNan] })],
 );
 
 /** The latest point per (run, key) by (step, timestamp, value), kept in step with `metrics`. */
