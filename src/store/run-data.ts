@@ -1,6 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { KeyValue } from "../protocol/runs";
 import { batchable, type Database } from "./db";
+import { nextPosition } from "./sql";
 
 /** A metric point as stored: NaN as a flag, infinities already clamped by the service. */
 export interface MetricPoint {
@@ -49,8 +50,9 @@ export async function writeRunData(db: Database, runId: string, data: RunDataWri
   }
   if (data.params.length) {
     writes.push(
-      raw(sql`INSERT INTO params (run_id, key, value)
-              SELECT ${runId}, j.value ->> '$[0]', j.value ->> '$[1]' FROM json_each(${paramsJson}) j WHERE ${guard}
+      raw(sql`INSERT INTO params (run_id, key, value, position)
+              SELECT ${runId}, j.value ->> '$[0]', j.value ->> '$[1]', ${nextPosition("params", runId)} + j.key
+              FROM json_each(${paramsJson}) j WHERE ${guard}
               ON CONFLICT (run_id, key) DO NOTHING`),
     );
   }
@@ -92,8 +94,9 @@ function metricWrites(runId: string, metrics: MetricPoint[], guard: SQL): SQL[] 
     sql`INSERT OR IGNORE INTO metrics (run_id, key, value, is_nan, timestamp, step, model_id, dataset_name, dataset_digest)
         SELECT ${runId}, j.value ->> '$[0]', j.value ->> '$[1]', j.value ->> '$[2]', j.value ->> '$[3]', j.value ->> '$[4]', ${links}
         FROM json_each(${rows}) j WHERE ${guard}`,
-    sql`INSERT INTO latest_metrics (run_id, key, value, is_nan, timestamp, step)
-        SELECT ${runId}, j.value ->> '$[0]', j.value ->> '$[1]', j.value ->> '$[2]', j.value ->> '$[3]', j.value ->> '$[4]'
+    sql`INSERT INTO latest_metrics (run_id, key, value, is_nan, timestamp, step, position)
+        SELECT ${runId}, j.value ->> '$[0]', j.value ->> '$[1]', j.value ->> '$[2]', j.value ->> '$[3]', j.value ->> '$[4]',
+               ${nextPosition("latest_metrics", runId)} + j.key
         FROM json_each(${latest}) j WHERE ${guard}
         ON CONFLICT (run_id, key) DO UPDATE SET
           value = excluded.value, is_nan = excluded.is_nan, timestamp = excluded.timestamp, step = excluded.step
@@ -116,8 +119,8 @@ const isLater = (a: MetricPoint, b: MetricPoint) =>
 /** Tags upsert; within one request the last value of a key wins. */
 function tagWrite(runId: string, tags: KeyValue[], guard: SQL): SQL {
   const rows = JSON.stringify(tags.map((t) => [t.key, t.value]));
-  return sql`INSERT INTO run_tags (run_id, key, value)
-    SELECT ${runId}, j.value ->> '$[0]', j.value ->> '$[1]' FROM json_each(${rows}) j WHERE ${guard}
+  return sql`INSERT INTO run_tags (run_id, key, value, position)
+    SELECT ${runId}, j.value ->> '$[0]', j.value ->> '$[1]', ${nextPosition("run_tags", runId)} + j.key FROM json_each(${rows}) j WHERE ${guard}
     ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value`;
 }
 

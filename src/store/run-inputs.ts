@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { batchable, type Database } from "./db";
+import { nextPosition } from "./sql";
 
 export interface DatasetInputWrite {
   dataset: { name: string; digest: string; sourceType: string; source: string; schema?: string; profile?: string };
@@ -55,7 +56,8 @@ export async function insertRunOutputs(db: Database, runId: string, outputs: { m
 
 /** Appends one model's metadata to the run's `mlflow.log-model.history` tag (a JSON list). */
 export async function appendLoggedModelHistory(db: Database, runId: string, modelJson: string) {
-  await db.run(sql`INSERT INTO run_tags (run_id, key, value) VALUES (${runId}, 'mlflow.log-model.history', json_array(json(${modelJson})))
+  await db.run(sql`INSERT INTO run_tags (run_id, key, value, position)
+    VALUES (${runId}, 'mlflow.log-model.history', json_array(json(${modelJson})), ${nextPosition("run_tags", runId)})
     ON CONFLICT (run_id, key) DO UPDATE SET value = json_insert(value, '$[#]', json(${modelJson}))`);
 }
 

@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import type { DatasetInput, KeyValue, Metric, Run, RunInfo } from "../protocol/runs";
 import { batchable, type Database } from "./db";
-import { inJson } from "./sql";
+import { inJson, nextPosition } from "./sql";
 import { datasets, inputTags, latestMetrics, params, runInputs, runOutputs, runs, runTags } from "./schema/index";
 
 const infoColumns = {
@@ -42,11 +42,12 @@ const readRunData = (db: Database, runIds: readonly string[]) => db.batch(runDat
 
 function runDataQueries(db: Database, runIds: readonly string[]) {
   return [
-    db
-      .select({ runId: latestMetrics.runId, key: latestMetrics.key, value: latestMetrics.value, isNan: latestMetrics.isNan, timestamp: latestMetrics.timestamp, step: latestMetrics.step })
-      .from(latestMetrics)
-      .where(inJson(latestMetrics.runId, runIds))
-      .orderBy(sql`${latestMetrics}.rowid`),
+    // Raw SQL with the row's final names: a search page maps a thousand of these.
+    batchable(
+      db,
+      db.all<{ runId: string; key: string; value: number; isNan: number; timestamp: number; step: number }>(sql`SELECT run_id AS runId, key, value,
+          is_nan AS isNan, timestamp, step FROM latest_metrics WHERE ${inJson(latestMetrics.runId, runIds)} ORDER BY run_id, position`),
+    ),
     keyValuesByRun(db, params, runIds),
     keyValuesByRun(db, runTags, runIds),
     db
@@ -87,7 +88,7 @@ type RunDataRows = Awaited<ReturnType<typeof readRunData>>;
 function keyValuesByRun(db: Database, table: typeof params | typeof runTags, runIds: readonly string[]) {
   return batchable(
     db,
-    db.all<{ run_id: string; items: string }>(sql`SELECT run_id, json_group_array(json_array(key, value) ORDER BY rowid) AS items
+    db.all<{ run_id: string; items: string }>(sql`SELECT run_id, json_group_array(json_array(key, value) ORDER BY position) AS items
       FROM ${table} WHERE ${inJson(table.runId, runIds)} GROUP BY run_id`),
   );
 }
@@ -147,8 +148,8 @@ export async function insertRun(db: Database, info: RunInfo, tags: KeyValue[]) {
     db.insert(runs).values(info),
     batchable(
       db,
-      db.run(sql`INSERT INTO run_tags (run_id, key, value)
-                 SELECT ${info.runId}, j.value ->> '$[0]', j.value ->> '$[1]'
+      db.run(sql`INSERT INTO run_tags (run_id, key, value, position)
+                 SELECT ${info.runId}, j.value ->> '$[0]', j.value ->> '$[1]', j.key
                  FROM json_each(${JSON.stringify(tags.map((t) => [t.key, t.value]))}) j`),
     ),
   ]);
@@ -171,7 +172,10 @@ export async function updateRun(
 }
 
 export function upsertTag(db: Database, runId: string, key: string, value: string) {
-  return db.insert(runTags).values({ runId, key, value }).onConflictDoUpdate({ target: [runTags.runId, runTags.key], set: { value } });
+  return db
+    .insert(runTags)
+    .values({ runId, key, value, position: nextPosition("run_tags", runId) })
+    .onConflictDoUpdate({ target: [runTags.runId, runTags.key], set: { value } });
 }
 
 export async function setRunLifecycle(db: Database, runId: string, stage: "active" | "deleted", now: number) {

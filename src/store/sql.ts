@@ -9,3 +9,13 @@ import { sql, type SQLWrapper } from "drizzle-orm";
  */
 export const inJson = (column: SQLWrapper, values: readonly (string | number)[]) =>
   sql`${column} IN (SELECT value FROM json_each(${JSON.stringify(values)}))`;
+
+/**
+ * The next insertion position of a run's rows in `table`; rows inserted together from
+ * `json_each` take `nextPosition(…) + j.key`, so a run's lists keep MLflow's insertion order.
+ *
+ * @example
+ * sql`INSERT INTO params (run_id, key, value, position) SELECT …, ${nextPosition("params", runId)} + j.key FROM json_each(…) j`
+ */
+export const nextPosition = (table: "params" | "run_tags" | "latest_metrics", runId: string) =>
+  sql`(SELECT coalesce(max(position), -1) + 1 FROM ${sql.raw(table)} WHERE run_id = ${runId})`;

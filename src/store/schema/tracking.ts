@@ -44,6 +44,11 @@ export const runs = sqliteTable(
   (t) => [index("runs_experiment_start").on(t.experimentId, t.lifecycleStage, t.startTime)],
 );
 
+/**
+ * Params, run tags and latest metrics are WITHOUT ROWID tables (added by hand in migration
+ * 0008) clustered by run, so loading a page of runs reads each run's rows together.
+ * `position` keeps each run's insertion order, which MLflow's lists follow.
+ */
 export const params = sqliteTable(
   "params",
   {
@@ -52,6 +57,7 @@ export const params = sqliteTable(
       .references(() => runs.runId),
     key: text("key").notNull(),
     value: text("value").notNull(),
+    position: integer("position").notNull(),
   },
   (t) => [primaryKey({ columns: [t.runId, t.key] }), index("params_key_value").on(t.key, t.value)],
 );
@@ -64,6 +70,7 @@ export const runTags = sqliteTable(
       .references(() => runs.runId),
     key: text("key").notNull(),
     value: text("value").notNull(),
+    position: integer("position").notNull(),
   },
   (t) => [primaryKey({ columns: [t.runId, t.key] }), index("run_tags_key_value").on(t.key, t.value)],
 );
@@ -104,6 +111,7 @@ export const latestMetrics = sqliteTable(
     isNan: integer("is_nan").notNull().default(0),
     timestamp: integer("timestamp").notNull(),
     step: integer("step").notNull().default(0),
+    position: integer("position").notNull(),
   },
   (t) => [primaryKey({ columns: [t.runId, t.key] }), index("latest_metrics_key_value").on(t.key, t.isNan, t.value)],
 );
