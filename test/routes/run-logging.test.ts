@@ -75,6 +75,29 @@ describe("tags", () => {
   });
 });
 
+describe("list order", () => {
+  it("lists params, tags and latest metrics in the order their keys were first logged, across requests", async () => {
+    const run_id = await newRun();
+    await post("/runs/log-batch", { run_id, params: [{ key: "zeta", value: "1" }, { key: "alpha", value: "2" }], tags: [{ key: "z", value: "1" }] });
+    await post("/runs/log-parameter", { run_id, key: "mid", value: "3" });
+    await post("/runs/set-tag", { run_id, key: "a", value: "2" });
+    await post("/runs/set-tag", { run_id, key: "z", value: "updated" });
+    await post("/runs/log-batch", { run_id, metrics: [{ key: "y", value: 1, timestamp: 1 }, { key: "b", value: 2, timestamp: 1 }] });
+    await post("/runs/log-metric", { run_id, key: "c", value: 3, timestamp: 1 });
+    await post("/runs/log-metric", { run_id, key: "y", value: 4, timestamp: 2 });
+    await post("/runs/update", { run_id, run_name: "renamed" });
+    const data = await runData(run_id);
+    expect(data.params.map((p: { key: string }) => p.key)).toEqual(["zeta", "alpha", "mid"]);
+    // runs/create wrote mlflow.runName first; renaming keeps its place, as set-tag of "z" does.
+    expect(data.tags.filter((t: { key: string }) => !t.key.startsWith("mlflow.") || t.key === "mlflow.runName")).toEqual([
+      { key: "mlflow.runName", value: "renamed" },
+      { key: "z", value: "updated" },
+      { key: "a", value: "2" },
+    ]);
+    expect(data.metrics.map((m: { key: string; value: number }) => [m.key, m.value])).toEqual([["y", 4], ["b", 2], ["c", 3]]);
+  });
+});
+
 describe("log-batch", () => {
   it("writes a full batch of 800 metrics, 100 params and 100 tags", async () => {
     const run_id = await newRun();
