@@ -6,7 +6,6 @@ import { deleteRunTag, writeRunData, type MetricPoint } from "../store/run-data"
 import { assertActive, RUN_NAME_TAG, runNotFound, runTag } from "./runs";
 import { LIMITS, truncate, validateKey } from "./validation";
 
-
 export interface BatchInput {
   metrics?: MetricInput[];
   params?: { key?: string; value?: string }[];
@@ -25,8 +24,9 @@ export async function logBatch(db: Database, runId: string, batch: BatchInput) {
   const params = batch.params ?? [];
   const tags = batch.tags ?? [];
   checkBatchLimits(metrics.length, params.length, tags.length);
+  const validKeys = new Set<string>();
   const write = {
-    metrics: metrics.map(metricPoint),
+    metrics: metrics.map((m) => metricPoint(m, validKeys)),
     params: uniqueParams(params.map((p) => ({ key: validateKey("param", p.key), value: truncate(p.value ?? "", LIMITS.paramValue) }))),
     tags: tags.map((t) => runTag(t.key, t.value)),
     rename: undefined as string | undefined,
@@ -64,9 +64,13 @@ function checkBatchLimits(metrics: number, params: number, tags: number) {
   }
 }
 
-/** SQL keeps no infinities here: like MLflow's SQL store, ±∞ is stored as ±max double. */
-function metricPoint(m: MetricInput): MetricPoint {
-  const key = validateKey("metric", m.key);
+/**
+ * SQL keeps no infinities here: like MLflow's SQL store, ±∞ is stored as ±max double.
+ * `validKeys` remembers keys already validated in this request (a batch repeats a few keys).
+ */
+function metricPoint(m: MetricInput, validKeys: Set<string>): MetricPoint {
+  const key = m.key !== undefined && validKeys.has(m.key) ? m.key : validateKey("metric", m.key);
+  validKeys.add(key);
   if (m.value === undefined) throw missingParameter("value");
   if (m.timestamp === undefined) throw missingParameter("timestamp");
   if (m.timestamp < 0) throw invalidParameter(`Timestamp must be a nonnegative long (64-bit integer). Got ${m.timestamp}`);
