@@ -61,12 +61,12 @@ async function main(bundle: string | undefined) {
     modules: true,
     scriptPath: resolve(bundle),
     bindings: { ...workerOptions.bindings, ...devVarsWithSigningSecret(), ...modeVars() },
-    // Straight to the Worker: Miniflare's own entry worker (kept on a random port) is one more hop per request.
-    unsafeDirectSockets: [{ host: "127.0.0.1", port }],
     d1Persist: `${STATE}/d1`,
     r2Persist: `${STATE}/r2`,
+    // Miniflare's entry socket, though `unsafeDirectSockets` saves ~0.4 ms a request: with a
+    // direct socket workerd twice stalled at full CPU midway through 8 parallel part uploads.
     host: "127.0.0.1",
-    port: 0,
+    port,
     inspectorPort,
   });
   await mf.ready;

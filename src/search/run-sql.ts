@@ -30,8 +30,9 @@ const COLUMNS: Record<StringAttribute | TimeAttribute, SQL> = {
 const RUN_NAME_TAG = "mlflow.runName";
 const DATASET_CONTEXT_TAG = "mlflow.data.context";
 
-/** The run columns a search returns, named as the `runs` table names them. */
-const INFO_COLUMNS = "r.run_id, r.experiment_id, r.name, r.user_id, r.status, r.start_time, r.end_time, r.artifact_uri, r.lifecycle_stage";
+/** The run columns a search returns, named as `RunInfo` names them. */
+const INFO_COLUMNS = `r.run_id AS runId, r.experiment_id AS experimentId, r.name, r.user_id AS userId, r.status,
+  r.start_time AS startTime, r.end_time AS endTime, r.artifact_uri AS artifactUri, r.lifecycle_stage AS lifecycleStage`;
 
 /**
  * One SELECT of the matching runs (their `runs` row, so the page need not read it
