@@ -33,14 +33,14 @@ export interface RunDataOutcome {
 /**
  * Writes params, metrics (history and latest values) and tags in ONE atomic D1 batch.
  * Every write is guarded by "the run exists, is active and no param would change", and
- * the batch's first statements read exactly those facts, so a refused request writes
+ * the batch's first statement reads exactly those facts, so a refused request writes
  * nothing and the whole request costs one round trip. Rows travel as JSON arrays
  * through `json_each`, whatever their number.
  */
 export async function writeRunData(db: Database, runId: string, data: RunDataWrite): Promise<RunDataOutcome> {
   const paramsJson = JSON.stringify(data.params.map((p) => [p.key, p.value]));
-  const guard = sql`EXISTS (SELECT 1 FROM runs WHERE run_id = ${runId} AND lifecycle_stage = 'active')
-    AND NOT EXISTS (${conflictingParams(runId, paramsJson)})`;
+  const active = sql`EXISTS (SELECT 1 FROM runs WHERE run_id = ${runId} AND lifecycle_stage = 'active')`;
+  const guard = data.params.length ? sql`${active} AND NOT EXISTS (${conflictingParams(runId, paramsJson)})` : active;
   const raw = (q: SQL) => batchable(db, db.run(q));
   const writes = [];
   if (data.metrics.length) writes.push(...metricWrites(runId, data.metrics, guard).map(raw));
@@ -56,14 +56,20 @@ export async function writeRunData(db: Database, runId: string, data: RunDataWri
               ON CONFLICT (run_id, key) DO NOTHING`),
     );
   }
-  const [run, conflicts] = await db.batch([
-    batchable(db, db.all<{ lifecycle_stage: string }>(sql`SELECT lifecycle_stage FROM runs WHERE run_id = ${runId}`)),
-    batchable(db, db.all<{ key: string; old_value: string; new_value: string }>(conflictingParams(runId, paramsJson))),
+  const conflicts = data.params.length
+    ? sql`(SELECT json_group_array(json_array(c.key, c.old_value, c.new_value)) FROM (${conflictingParams(runId, paramsJson)}) c)`
+    : sql`'[]'`;
+  const [[facts]] = await db.batch([
+    batchable(
+      db,
+      db.all<{ stage: string | null; conflicts: string }>(sql`SELECT (SELECT lifecycle_stage FROM runs WHERE run_id = ${runId}) AS stage,
+        ${conflicts} AS conflicts`),
+    ),
     ...writes,
   ]);
   return {
-    lifecycleStage: run[0]?.lifecycle_stage,
-    paramConflicts: conflicts.map((c) => ({ key: c.key, oldValue: c.old_value, newValue: c.new_value })),
+    lifecycleStage: facts.stage ?? undefined,
+    paramConflicts: (JSON.parse(facts.conflicts) as string[][]).map(([key, oldValue, newValue]) => ({ key, oldValue, newValue })),
   };
 }
 
