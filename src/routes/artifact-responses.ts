@@ -38,11 +38,26 @@ export function contentLength(c: AppContext): number | undefined {
  * @example
  * contentDisposition("ünï.txt") // `attachment; filename="___.txt"; filename*=UTF-8''%C3%BCn%C3%AF.txt`
  */
-export function contentDisposition(name: string): string {
+function contentDisposition(name: string): string {
   if (/^[\x20-\x7e]*$/.test(name) && !/["\\]/.test(name)) return `attachment; filename=${name}`;
   const fallback = name.replace(/[^\x20-\x7e]|["\\]/g, "_");
   const encoded = encodeURIComponent(name).replace(/['()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
   return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
+}
+
+/**
+ * The headers of a file served for download: MLflow's guessed Content-Type, as an
+ * attachment, and `nosniff` so that a browser never renders it as the guessed type.
+ *
+ * @example
+ * attachmentHeaders("plot.png") // { "Content-Type": "image/png", "Content-Disposition": "attachment; filename=plot.png", … }
+ */
+export function attachmentHeaders(name: string): Record<string, string> {
+  return {
+    "Content-Type": guessMimeType(name),
+    "Content-Disposition": contentDisposition(name),
+    "X-Content-Type-Options": "nosniff",
+  };
 }
 
 type ByteRange = { offset: number; length: number };
@@ -71,12 +86,7 @@ export function parseRange(header: string | undefined, size: number): ByteRange 
  */
 export async function fileResponse(c: AppContext, bucket: R2Bucket, key: string): Promise<Response> {
   const rangeHeader = c.req.header("Range");
-  const headers = new Headers({
-    "Content-Type": guessMimeType(key),
-    "Content-Disposition": contentDisposition(basename(key)),
-    "X-Content-Type-Options": "nosniff",
-    "Accept-Ranges": "bytes",
-  });
+  const headers = new Headers({ ...attachmentHeaders(basename(key)), "Accept-Ranges": "bytes" });
   if (rangeHeader === undefined) {
     const obj = await readFile(bucket, key);
     headers.set("ETag", obj.httpEtag);

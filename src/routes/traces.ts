@@ -1,12 +1,11 @@
-import { decode } from "../protocol/decode";
+import { decode, mediaType } from "../protocol/decode";
 import { invalidParameter } from "../protocol/errors";
 import { jsonResponse, ok } from "../protocol/json";
 import { decodeExportTraceRequest } from "../protocol/otlp";
 import * as msg from "../protocol/traces";
 import * as assessments from "../services/assessments";
 import * as traces from "../services/traces";
-import { guessMimeType } from "../services/artifacts-mime";
-import { contentDisposition } from "./artifact-responses";
+import { attachmentHeaders, contentLength } from "./artifact-responses";
 import type { AppContext, Route } from "./route";
 import { searchReader } from "./search-reader";
 
@@ -182,13 +181,7 @@ export const traceRoutes: Route[] = [
     access: { experiment: "READ", from: "trace_id" },
     handler: async (c) => {
       const file = await traces.traceArtifact(c.var.db, c.env.ARTIFACTS, c.req.query("request_id"), c.req.query("path"));
-      return new Response(file.body, {
-        headers: {
-          "Content-Type": guessMimeType(file.name),
-          "Content-Disposition": contentDisposition(file.name),
-          "X-Content-Type-Options": "nosniff",
-        },
-      });
+      return new Response(file.body, { headers: attachmentHeaders(file.name) });
     },
   }),
   {
@@ -198,8 +191,7 @@ export const traceRoutes: Route[] = [
     path: "/v1/traces",
     access: { experiment: "EDIT", from: "experiment_id" },
     handler: async (c) => {
-      const media = (c.req.header("Content-Type") ?? "").split(";")[0].trim().toLowerCase();
-      const spans = decodeExportTraceRequest(await readOtlpBody(c), media);
+      const spans = decodeExportTraceRequest(await readOtlpBody(c), mediaType(c.req.header("Content-Type")));
       await traces.logSpans(c.var.db, c.req.header("X-Mlflow-Experiment-Id"), spans);
       // An empty ExportTraceServiceResponse serialises to zero bytes.
       return new Response(null, { status: 200, headers: { "Content-Type": "application/x-protobuf" } });
@@ -208,8 +200,8 @@ export const traceRoutes: Route[] = [
 ];
 
 async function readOtlpBody(c: AppContext): Promise<Uint8Array> {
-  const declared = Number(c.req.header("Content-Length") ?? 0);
-  if (declared > MAX_OTLP_BYTES) throw invalidParameter(`OTLP payload larger than ${MAX_OTLP_BYTES} bytes.`);
+  // An unsound declared length is no refusal: the read below enforces the limit anyway.
+  if ((contentLength(c) ?? 0) > MAX_OTLP_BYTES) throw invalidParameter(`OTLP payload larger than ${MAX_OTLP_BYTES} bytes.`);
   const encoding = (c.req.header("Content-Encoding") ?? "").toLowerCase();
   let body: ReadableStream<Uint8Array> | null = c.req.raw.body;
   if (body && (encoding === "gzip" || encoding === "deflate")) body = body.pipeThrough(new DecompressionStream(encoding));

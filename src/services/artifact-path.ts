@@ -57,11 +57,9 @@ export function isUnsafe(path: string): boolean {
 }
 
 function decodeOnce(raw: string): string {
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    throw invalidPath();
-  }
+  const decoded = decodeOrUndefined(raw);
+  if (decoded === undefined) throw invalidPath();
+  return decoded;
 }
 
 /**

@@ -1,3 +1,5 @@
+import { basename } from "./artifact-path";
+
 /**
  * MLflow's guess of an artifact's media type (mlflow/utils/mime_type_utils.py): a list
  * of text-like extensions (and the extension-less `MLmodel`/`MLproject`) are plain text;
@@ -41,7 +43,7 @@ const MIME_BY_EXTENSION: Record<string, string> = {
  * guessMimeType("plot.png") // "image/png"
  */
 export function guessMimeType(path: string): string {
-  const name = path.slice(path.lastIndexOf("/") + 1);
+  const name = basename(path);
   const dot = name.lastIndexOf(".");
   // As os.path.splitext: a leading dot starts no extension, and an extension-less name is its own.
   const ext = dot > 0 ? name.slice(dot + 1) : name;

@@ -47,8 +47,7 @@ export async function readFile(bucket: R2Bucket, key: string, range?: { offset: 
 }
 
 async function missing(bucket: R2Bucket, key: string) {
-  const children = await bucket.list({ prefix: `${key}/`, limit: 1 });
-  if (children.objects.length > 0) return invalidParameter(`'${key}' is a directory, not a file.`);
+  if (await blobs.hasChildren(bucket, key)) return invalidParameter(`'${key}' is a directory, not a file.`);
   return notFound(`No such artifact: '${key}'`);
 }
 

@@ -9,7 +9,7 @@ import type { Database } from "../store/db";
 import * as store from "../store/traces";
 import { newAssessment } from "./assessments";
 import { getActiveExperiment, parseExperimentId } from "./experiments";
-import { artifactPath, artifactRootKey, joinKey } from "./artifact-path";
+import { artifactPath, artifactRootKey, basename, joinKey } from "./artifact-path";
 import { readFile } from "./artifacts";
 import { getActiveRunInfo } from "./runs";
 import { LIMITS, truncate, validateKey, validateMaxResults } from "./validation";
@@ -204,5 +204,5 @@ export async function traceArtifact(
   if (root === undefined) throw notFound(`Trace data of trace '${requestId}' is not stored on this server.`);
   const key = attachment ? joinKey(root, "attachments", attachment) : joinKey(root, TRACE_DATA_FILE);
   const file = await readFile(bucket, key);
-  return { name: attachment ? attachment.slice(attachment.lastIndexOf("/") + 1) : TRACE_DATA_FILE, body: file.body };
+  return { name: attachment ? basename(attachment) : TRACE_DATA_FILE, body: file.body };
 }

@@ -35,14 +35,20 @@ export async function listDirectory(bucket: R2Bucket, dir: string, pageSize = LI
 }
 
 /** Deletes a file and everything under it as a directory; a missing key is no error. */
-export async function deleteTree(bucket: R2Bucket, key: string, pageSize = LIST_PAGE): Promise<void> {
+export async function deleteTree(bucket: R2Bucket, key: string): Promise<void> {
   await bucket.delete(key);
   let cursor: string | undefined;
   do {
-    const page = await bucket.list({ prefix: `${key}/`, cursor, limit: pageSize });
+    const page = await bucket.list({ prefix: `${key}/`, cursor, limit: LIST_PAGE });
     if (page.objects.length) await bucket.delete(page.objects.map((o) => o.key));
     cursor = page.truncated ? page.cursor : undefined;
   } while (cursor);
+}
+
+/** Whether anything is stored under a key taken as a directory. */
+export async function hasChildren(bucket: R2Bucket, key: string): Promise<boolean> {
+  const page = await bucket.list({ prefix: `${key}/`, limit: 1 });
+  return page.objects.length > 0;
 }
 
 export const headObject = (bucket: R2Bucket, key: string) => bucket.head(key);

@@ -114,7 +114,11 @@ function insertAssessments(db: Database, items: Assessment[]) {
  */
 export async function logSpans(db: Database, experimentId: number, tracesRoot: string, spans: OtlpSpan[]) {
   const byTrace = new Map<string, OtlpSpan[]>();
-  for (const s of spans) byTrace.set(s.traceId, [...(byTrace.get(s.traceId) ?? []), s]);
+  for (const s of spans) {
+    let group = byTrace.get(s.traceId);
+    if (!group) byTrace.set(s.traceId, (group = []));
+    group.push(s);
+  }
   const traces = JSON.stringify([...byTrace].map(([id, group]) => traceSummary(id, group)));
   const t = sql`(SELECT j.value ->> 'id' AS id, j.value ->> 'start' AS start, j.value ->> 'end' AS end_ms, j.value ->> 'state' AS state
                  FROM json_each(${traces}) j)`;
@@ -189,7 +193,11 @@ export async function findSpans(db: Database, ids: string[]): Promise<Map<string
     .where(inJson(traceSpans.traceId, ids))
     .orderBy(asc(traceSpans.traceId), sql`${traceSpans.parentSpanId} IS NOT NULL`, asc(traceSpans.startOrder));
   const out = new Map<string, StoredSpan[]>();
-  for (const r of rows) out.set(r.traceId, [...(out.get(r.traceId) ?? []), { json: r.content, dictJson: r.dict, root: r.parent === null }]);
+  for (const r of rows) {
+    let group = out.get(r.traceId);
+    if (!group) out.set(r.traceId, (group = []));
+    group.push({ json: r.content, dictJson: r.dict, root: r.parent === null });
+  }
   return out;
 }
 

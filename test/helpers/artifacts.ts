@@ -1,5 +1,9 @@
 import { SELF } from "cloudflare:test";
+import { encodeKey } from "../../src/services/artifacts-signers";
 import { createExperiment, post } from "./api";
+
+/** The server's own segment encoding, so that tests assert what the product builds. */
+export { encodeKey };
 
 export const BASE = "http://mlflare.test";
 export const PROXY = "/api/2.0/mlflow-artifacts/artifacts";
@@ -21,9 +25,6 @@ export async function createRun(): Promise<TestRun> {
   const { run_id: runId, artifact_uri: uri } = r.json.run.info;
   return { runId, experimentId, uri, key: uri.replace(/^mlflow-artifacts:\//, "") };
 }
-
-/** Percent-encodes each segment, as the stock client's URL building does. */
-export const encodeKey = (key: string) => key.split("/").map(encodeURIComponent).join("/");
 
 export function raw(method: string, path: string, init: RequestInit = {}): Promise<Response> {
   return SELF.fetch(`${BASE}${path}`, { method, ...init });
