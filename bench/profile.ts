@@ -82,13 +82,11 @@ export class WorkerProfiler {
   }
 }
 
-/**
- * Self time by bundled module: esbuild marks each module of wrangler's bundle with a
- * `// path/to/module` comment, so a sample's line number names its module;
- * `node_modules/<pkg>/…` collapses to `npm:<pkg>`.
- */
-export function summarizeProfile(profile: CpuProfile, bundle: string | undefined, topN = 8): ProfileSummary {
-  const moduleAt = moduleIndex(bundle);
+/** Names the bundled module that a line of the served bundle belongs to. */
+export type ModuleIndex = (line: number) => string;
+
+/** Self time by bundled module (see `moduleIndex`) or, outside the bundle, by function. */
+export function summarizeProfile(profile: CpuProfile, moduleAt: ModuleIndex, topN = 8): ProfileSummary {
   const nodes = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
   const byWhere = new Map<string, number>();
   let totalMs = 0;
@@ -105,7 +103,12 @@ export function summarizeProfile(profile: CpuProfile, bundle: string | undefined
   return { totalMs, idleMs, top };
 }
 
-function moduleIndex(bundle: string | undefined): (line: number) => string {
+/**
+ * esbuild marks each module of wrangler's bundle with a `// path/to/module` comment, so
+ * a sample's line number names its module; `node_modules/<pkg>/…` collapses to
+ * `npm:<pkg>`. Without a bundle every line is `(bundle)`.
+ */
+export function moduleIndex(bundle: string | undefined): ModuleIndex {
   const starts: [number, string][] = [];
   bundle?.split("\n").forEach((text, line) => {
     const m = text.match(/^\/\/ (?:[^ ]*?\/)??((?:src|node_modules)\/[^ ]*)$/);

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { servedBundle, summarizeProfile, WorkerProfiler, type ProfileSummary } from "./profile";
+import { moduleIndex, servedBundle, summarizeProfile, WorkerProfiler, type ModuleIndex, type ProfileSummary } from "./profile";
 import { REPO, type LocalServer } from "./server";
 
 /**
@@ -17,12 +17,14 @@ export class Profiling {
   private constructor(
     private readonly profiler: WorkerProfiler,
     private readonly dir: string,
+    private readonly moduleAt: ModuleIndex,
   ) {}
 
   static async start(server: LocalServer, dir: string): Promise<Profiling> {
     if (server.inspectorPort === undefined) throw new Error("the local server has no inspector port");
     mkdirSync(dir, { recursive: true });
-    return new Profiling(await WorkerProfiler.connect(server.inspectorPort), dir);
+    // start.sh bundles once, before serving: this is the code every profile samples.
+    return new Profiling(await WorkerProfiler.connect(server.inspectorPort), dir, moduleIndex(servedBundle(REPO)));
   }
 
   async measure<T>(workload: string, fn: () => Promise<T>): Promise<T> {
@@ -32,7 +34,7 @@ export class Profiling {
     } finally {
       const profile = await this.profiler.stop();
       writeFileSync(join(this.dir, `${workload.replace(/[^\w.-]+/g, "_")}.cpuprofile`), JSON.stringify(profile));
-      this.summaries.push({ workload, summary: summarizeProfile(profile, servedBundle(REPO)) });
+      this.summaries.push({ workload, summary: summarizeProfile(profile, this.moduleAt) });
     }
   }
 
