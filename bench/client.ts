@@ -77,13 +77,11 @@ export class MlflowClient {
    * base URL unless it is already absolute.
    */
   async raw(method: string, path: string, options: RawOptions = {}): Promise<Response> {
-    const url = /^https?:/.test(path) ? path : `${this.baseUrl}${path}`;
-    const headers: Record<string, string> = { "User-Agent": "mlflare-bench", ...options.headers };
-    if (this.token && options.auth !== false) headers.Authorization = `Bearer ${this.token}`;
+    const { url, headers } = this.target(path, options);
     const init: RequestInit & { duplex?: "half" } = { method, headers, body: options.body };
     if (options.body instanceof ReadableStream) init.duplex = "half";
     const res = await fetch(url, init);
-    this.recordTrips(options.label ?? labelOf(method, new URL(url).pathname), res);
+    this.recordTrips(options.label ?? labelOf(method, url.pathname), res);
     return res;
   }
 
@@ -94,9 +92,7 @@ export class MlflowClient {
    * may treat differently).
    */
   upload(path: string, size: number, options: Omit<RawOptions, "body"> & { offset?: number } = {}): Promise<{ status: number; text: string; etag: string }> {
-    const url = new URL(/^https?:/.test(path) ? path : `${this.baseUrl}${path}`);
-    const headers: Record<string, string | number> = { "User-Agent": "mlflare-bench", ...options.headers, "Content-Length": size };
-    if (this.token && options.auth !== false) headers.Authorization = `Bearer ${this.token}`;
+    const { url, headers } = this.target(path, options, { "Content-Length": String(size) });
     return new Promise((resolve, reject) => {
       const req = (url.protocol === "https:" ? httpsRequest : httpRequest)(url, { method: "PUT", headers }, (res) => {
         const chunks: Buffer[] = [];
@@ -111,6 +107,18 @@ export class MlflowClient {
       req.on("error", reject);
       void writePattern(req, size, options.offset).then(() => req.end(), reject);
     });
+  }
+
+  /**
+   * The URL of `path` (joined to the base URL unless already absolute) and the headers of
+   * every request: the caller's, then `fixed`, then the bench's credentials unless
+   * `auth: false`.
+   */
+  private target(path: string, options: Pick<RawOptions, "headers" | "auth">, fixed: Record<string, string> = {}): { url: URL; headers: Record<string, string> } {
+    const url = new URL(/^https?:/.test(path) ? path : `${this.baseUrl}${path}`);
+    const headers: Record<string, string> = { "User-Agent": "mlflare-bench", ...options.headers, ...fixed };
+    if (this.token && options.auth !== false) headers.Authorization = `Bearer ${this.token}`;
+    return { url, headers };
   }
 
   private recordTrips(label: string, res: Response): void {
