@@ -3,7 +3,7 @@ import { ApiError, type MlflowClient } from "../client";
 import { patternDigest } from "../pattern";
 import { mapPool } from "../pool";
 import { timed } from "../stats";
-import { measured, notRun, type BenchContext, type WorkloadResult } from "./result";
+import { measured, measuredSequential, notRun, type BenchContext, type WorkloadResult } from "./result";
 
 const MIB = 1024 * 1024;
 const PROXY = "/api/2.0/mlflow-artifacts";
@@ -126,8 +126,7 @@ async function downloadDigest(client: MlflowClient, path: string): Promise<strin
 }
 
 function mibPerSecond(name: string, size: string, latencies: number[], bytes: number): WorkloadResult {
-  const total = latencies.reduce((a, b) => a + b, 0);
-  return measured(name, size, latencies, (bytes / MIB) * latencies.length, total, "MiB/s");
+  return measuredSequential(name, size, latencies, (bytes / MIB) * latencies.length, "MiB/s");
 }
 
 async function drain(res: Response): Promise<number> {

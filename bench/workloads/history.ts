@@ -1,7 +1,7 @@
 import { mapPool } from "../pool";
 import { timed } from "../stats";
 import { metricPoints } from "./logging";
-import { fmt, measured, notRun, type BenchContext, type WorkloadResult } from "./result";
+import { fmt, measuredSequential, notRun, type BenchContext, type WorkloadResult } from "./result";
 
 /**
  * get-history of the log-batch metric, paged by 25,000 as the client does; each read
@@ -21,8 +21,7 @@ export async function getHistory(ctx: BenchContext, runId: string, key: string, 
     return undefined;
   });
   if (problem) return notRun("get-history", size, "failed", problem);
-  const total = latencies.reduce((a, b) => a + b, 0);
-  return measured("get-history", size, latencies, points * latencies.length, total, "points/s");
+  return measuredSequential("get-history", size, latencies, points * latencies.length, "points/s");
 }
 
 function checkHistory(history: { step: number; timestamp: number }[], expected: number): string | undefined {
@@ -73,7 +72,6 @@ async function bulkReads(ctx: BenchContext, runId: string, key: string, what: st
       latencies.push(ms);
     }
   });
-  const total = latencies.reduce((a, b) => a + b, 0);
   const note = returned >= sizes.bulkMaxResults - 1 && returned <= sizes.bulkMaxResults + 2 ? undefined : `returned ${fmt(returned)} points`;
-  return measured("get-history-bulk-interval", size, latencies, returned * latencies.length, total, "points/s", note);
+  return measuredSequential("get-history-bulk-interval", size, latencies, returned * latencies.length, "points/s", note);
 }

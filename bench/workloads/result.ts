@@ -53,6 +53,14 @@ export function measured(
   return { name, size, status: "ok", ...summarize(latenciesMs), throughput: items / (wallMs / 1000), unit, note };
 }
 
+/**
+ * `measured` for operations run one at a time: the wall time is the sum of their
+ * latencies, so the checks and bookkeeping between them do not dilute the throughput.
+ */
+export function measuredSequential(name: string, size: string, latenciesMs: number[], items: number, unit: string, note?: string): WorkloadResult {
+  return measured(name, size, latenciesMs, items, latenciesMs.reduce((a, b) => a + b, 0), unit, note);
+}
+
 /** A row for a workload that did not run. */
 export function notRun(name: string, size: string, status: "skipped" | "failed", note: string): WorkloadResult {
   return { name, size, status, count: 0, medianMs: Number.NaN, p95Ms: Number.NaN, maxMs: Number.NaN, throughput: Number.NaN, unit: "", note };

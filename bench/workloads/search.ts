@@ -1,6 +1,6 @@
 import { mapPool } from "../pool";
 import { timed } from "../stats";
-import { fmt, measured, notRun, seededRandom, type BenchContext, type WorkloadResult } from "./result";
+import { fmt, measuredSequential, notRun, seededRandom, type BenchContext, type WorkloadResult } from "./result";
 
 const FILTER = "metrics.loss < 0.5";
 const ORDER_BY = ["metrics.loss ASC"];
@@ -37,8 +37,7 @@ async function timeSearch(ctx: BenchContext, experimentId: string, pageSize: num
     return undefined;
   });
   if (problem) return notRun("search-runs", size, "failed", problem);
-  const total = latencies.reduce((a, b) => a + b, 0);
-  return measured("search-runs", size, latencies, expected * latencies.length, total, "runs/s", note);
+  return measuredSequential("search-runs", size, latencies, expected * latencies.length, "runs/s", note);
 }
 
 function checkOrder(runs: any[], expected: number): string | undefined {
