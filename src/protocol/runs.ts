@@ -4,6 +4,11 @@ import { compact, encodeDouble } from "./json";
 import { message } from "./message";
 import { z } from "zod";
 
+/** The tag MLflow keeps a run's name in. */
+export const RUN_NAME_TAG = "mlflow.runName";
+/** The input tag naming a dataset's role (training, eval, …). */
+export const DATASET_CONTEXT_TAG = "mlflow.data.context";
+
 export const CreateRun = message({
   experiment_id: str(),
   user_id: str(),

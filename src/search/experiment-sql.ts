@@ -1,5 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
 import { readableExperimentsCondition } from "../store/permissions";
+import { inJson } from "../store/sql";
 import type { Reader } from "./reader";
 import type { ExperimentOrder, ExperimentOrderKey, ExperimentPredicate } from "./experiments";
 import { andAll, compareNumber, compareString } from "./sql";
@@ -37,7 +38,7 @@ export function compileExperimentSearch(q: ExperimentSearch): SQL {
       (SELECT json_group_array(json_object('key', t.key, 'value', t.value))
          FROM (SELECT key, value FROM experiment_tags WHERE experiment_id = e.experiment_id ORDER BY rowid) t) AS tags
     FROM experiments e
-    WHERE e.lifecycle_stage IN (SELECT value FROM json_each(${JSON.stringify(q.lifecycleStages)}))${andAll([...readable(q.reader), ...q.predicates.map(predicate)])}
+    WHERE ${inJson(sql.raw("e.lifecycle_stage"), q.lifecycleStages)}${andAll([...readable(q.reader), ...q.predicates.map(predicate)])}
     ORDER BY ${sql.join(order, sql`, `)} LIMIT ${q.limit} OFFSET ${q.offset}`;
 }
 

@@ -1,5 +1,8 @@
 import { type SQL, sql } from "drizzle-orm";
+import { DATASET_CONTEXT_TAG, RUN_NAME_TAG } from "../protocol/runs";
 import { readableExperimentsCondition } from "../store/permissions";
+import { infoColumns } from "../store/runs";
+import { inJson } from "../store/sql";
 import type { Reader } from "./reader";
 import type { RunOrder, RunPredicate, StringAttribute, TimeAttribute } from "./runs";
 import { andAll, compareNumber, compareString } from "./sql";
@@ -27,12 +30,13 @@ const COLUMNS: Record<StringAttribute | TimeAttribute, SQL> = {
   end_time: sql.raw("r.end_time"),
 };
 
-const RUN_NAME_TAG = "mlflow.runName";
-const DATASET_CONTEXT_TAG = "mlflow.data.context";
 
 /** The run columns a search returns, named as `RunInfo` names them. */
-const INFO_COLUMNS = `r.run_id AS runId, r.experiment_id AS experimentId, r.name, r.user_id AS userId, r.status,
-  r.start_time AS startTime, r.end_time AS endTime, r.artifact_uri AS artifactUri, r.lifecycle_stage AS lifecycleStage`;
+const INFO_COLUMNS = sql.raw(
+  Object.entries(infoColumns)
+    .map(([field, column]) => `r.${column.name} AS ${field}`)
+    .join(", "),
+);
 
 /**
  * One SELECT of the matching runs (their `runs` row, so the page need not read it
@@ -53,9 +57,9 @@ export function compileRunSearch(q: RunSearch): SQL {
   });
   if (!q.order.some((o) => o.kind === "attribute" && o.name === "start_time")) orderTerms.push(sql.raw("r.start_time DESC"));
   orderTerms.push(sql.raw("r.run_id ASC"));
-  return sql`SELECT ${sql.raw(INFO_COLUMNS)} FROM runs r${sql.join(joins, sql``)}
-    WHERE r.experiment_id IN (SELECT value FROM json_each(${JSON.stringify(q.experimentIds)}))
-      AND r.lifecycle_stage IN (SELECT value FROM json_each(${JSON.stringify(q.lifecycleStages)}))${andAll([...readable(q.reader), ...q.predicates.map(predicate)])}
+  return sql`SELECT ${INFO_COLUMNS} FROM runs r${sql.join(joins, sql``)}
+    WHERE ${inJson(sql.raw("r.experiment_id"), q.experimentIds)}
+      AND ${inJson(sql.raw("r.lifecycle_stage"), q.lifecycleStages)}${andAll([...readable(q.reader), ...q.predicates.map(predicate)])}
     ORDER BY ${sql.join(orderTerms, sql`, `)} LIMIT ${q.limit} OFFSET ${q.offset}`;
 }
 

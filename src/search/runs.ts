@@ -20,7 +20,7 @@ export type RunOrder =
 
 export type StringAttribute = "run_id" | "run_name" | "status" | "user_id" | "artifact_uri";
 export type TimeAttribute = "start_time" | "end_time";
-export type DatasetField = "name" | "digest" | "context";
+type DatasetField = "name" | "digest" | "context";
 
 type Entity = "metric" | "param" | "tag" | "attribute" | "dataset";
 
@@ -57,8 +57,9 @@ const ATTRIBUTES: Record<string, StringAttribute | TimeAttribute> = {
   Created: "start_time",
   end_time: "end_time",
 };
+const FILTER_ATTRIBUTES = Object.keys(ATTRIBUTES);
 /** Orderable attributes: the searchable ones except the spaced run-name aliases. */
-const ORDER_ATTRIBUTES = Object.keys(ATTRIBUTES).filter((k) => !k.includes(" "));
+const ORDER_ATTRIBUTES = FILTER_ATTRIBUTES.filter((k) => !k.includes(" "));
 const TIME_ATTRIBUTES = new Set<string>(["start_time", "end_time"]);
 const DATASET_FIELDS = new Set<string>(["name", "digest", "context"]);
 
@@ -96,7 +97,7 @@ function resolveClause(clause: Clause): RunPredicate {
     const words = clause.comparator === "IS NULL" ? "'IS', 'NULL'" : "'IS', 'NOT NULL'";
     throw invalidParameter(`Invalid clause(s) in filter string: '${clause.identifier.text}', ${words}`);
   }
-  const { entity, key } = resolveIdentifier(clause, Object.keys(ATTRIBUTES));
+  const { entity, key } = resolveIdentifier(clause, FILTER_ATTRIBUTES);
   const value = clause.value;
   switch (entity) {
     case "metric": {

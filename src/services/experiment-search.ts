@@ -8,7 +8,7 @@ import type { Database } from "../store/db";
 import * as store from "../store/experiment-search";
 import { LIMITS, validateMaxResults } from "./validation";
 
-export interface SearchExperimentsRequest {
+interface SearchExperimentsRequest {
   max_results?: number;
   page_token?: string;
   filter?: string;

@@ -3,9 +3,9 @@ import { decodePageToken, paginate } from "../protocol/page-token";
 import type { Database } from "../store/db";
 import * as store from "../store/metric-history";
 
-export const MAX_RUNS_PER_HISTORY_REQUEST = 100;
-export const MAX_SAMPLED_POINTS = 2500;
-export const MAX_BULK_POINTS = 25000;
+const MAX_RUNS_PER_HISTORY_REQUEST = 100;
+const MAX_SAMPLED_POINTS = 2500;
+const MAX_BULK_POINTS = 25000;
 
 /**
  * get-history: all points when `max_results` is absent or 0 (no token), otherwise pages

@@ -1,12 +1,12 @@
 import { invalidParameter, notFound } from "../protocol/errors";
 import { missingParameter } from "../protocol/message";
-import type { KeyValue, MetricInput } from "../protocol/runs";
+import { RUN_NAME_TAG, type KeyValue, type MetricInput } from "../protocol/runs";
 import type { Database } from "../store/db";
 import { deleteRunTag, writeRunData, type MetricPoint } from "../store/run-data";
-import { assertActive, RUN_NAME_TAG, runNotFound, runTag } from "./runs";
+import { assertActive, runNotFound, runTag } from "./runs";
 import { LIMITS, truncate, validateKey } from "./validation";
 
-export interface BatchInput {
+interface BatchInput {
   metrics?: MetricInput[];
   params?: { key?: string; value?: string }[];
   tags?: { key?: string; value?: string }[];

@@ -10,7 +10,7 @@ import { loadRunData } from "../store/runs";
 import { parseExperimentId } from "./experiments";
 import { LIMITS, validateMaxResults } from "./validation";
 
-export interface SearchRunsRequest {
+interface SearchRunsRequest {
   experiment_ids?: string[];
   filter?: string;
   run_view_type?: ViewType;

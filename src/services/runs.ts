@@ -1,6 +1,6 @@
 import { invalidParameter, notFound } from "../protocol/errors";
 import { missingParameter } from "../protocol/message";
-import type { KeyValue, Run, RunInfo } from "../protocol/runs";
+import { RUN_NAME_TAG, type KeyValue, type Run, type RunInfo } from "../protocol/runs";
 import type { RunStatus } from "../protocol/fields";
 import type { Database } from "../store/db";
 import * as store from "../store/runs";
@@ -8,7 +8,6 @@ import { getActiveExperiment } from "./experiments";
 import { generateRunName } from "./run-names";
 import { LIMITS, truncate, validateKey } from "./validation";
 
-export const RUN_NAME_TAG = "mlflow.runName";
 
 /** The run id of a request: `run_id`, else the deprecated `run_uuid`. */
 export function runIdOf(req: { run_id?: string; run_uuid?: string }): string {
@@ -23,7 +22,7 @@ export async function getRun(db: Database, runId: string): Promise<Run> {
   return run;
 }
 
-export async function getRunInfo(db: Database, runId: string): Promise<RunInfo> {
+async function getRunInfo(db: Database, runId: string): Promise<RunInfo> {
   const info = await store.findRunInfo(db, runId);
   if (!info) throw runNotFound(runId);
   return info;

@@ -2,17 +2,20 @@ import { sql } from "drizzle-orm";
 import type { Metric } from "../protocol/runs";
 import type { Database } from "./db";
 import { toMetric } from "./runs";
+import { inJson } from "./sql";
 
-type Row = { key: string; value: number; is_nan: number; timestamp: number; step: number; run_id: string };
-const point = (r: Row): Metric & { runId: string } => ({
-  ...toMetric({ key: r.key, value: r.value, isNan: r.is_nan, timestamp: r.timestamp, step: r.step }),
-  runId: r.run_id,
-});
+type Row = { key: string; value: number; isNan: number; timestamp: number; step: number; runId: string };
+const point = (r: Row): Metric & { runId: string } => ({ ...toMetric(r), runId: r.runId });
+/** Named as `Row` in SQL, so rows need no renaming in JavaScript. */
+const COLUMNS = sql.raw("run_id AS runId, key, value, is_nan AS isNan, timestamp, step");
 
-/** One page of a metric's history in (timestamp, step, value) order, read off the primary key. */
+/**
+ * One page of a metric's history in (timestamp, step, value) order. The primary key is in
+ * (run, key, step) order, so SQLite sorts the metric's points for each page.
+ */
 export async function readHistory(db: Database, runId: string, key: string, page: { offset: number; limit?: number }) {
   const limit = page.limit ?? -1;
-  const rows = await db.all<Row>(sql`SELECT run_id, key, value, is_nan, timestamp, step FROM metrics
+  const rows = await db.all<Row>(sql`SELECT ${COLUMNS} FROM metrics
     WHERE run_id = ${runId} AND key = ${key}
     ORDER BY timestamp, step, value LIMIT ${limit} OFFSET ${page.offset}`);
   return rows.map(point);
@@ -20,8 +23,8 @@ export async function readHistory(db: Database, runId: string, key: string, page
 
 /** Histories of several runs: runs by id, each in (timestamp, step, value) order. */
 export async function readHistories(db: Database, runIds: readonly string[], key: string, limit: number) {
-  const rows = await db.all<Row>(sql`SELECT run_id, key, value, is_nan, timestamp, step FROM metrics
-    WHERE run_id IN (SELECT value FROM json_each(${JSON.stringify(runIds)})) AND key = ${key}
+  const rows = await db.all<Row>(sql`SELECT ${COLUMNS} FROM metrics
+    WHERE ${inJson(sql.raw("run_id"), runIds)} AND key = ${key}
     ORDER BY run_id, timestamp, step, value LIMIT ${limit}`);
   return rows.map(point);
 }
@@ -90,7 +93,7 @@ export async function readSampledHistories(
       UNION
       SELECT step FROM (SELECT first AS step FROM spans UNION ALL SELECT last FROM spans), bounds
       WHERE step BETWEEN lo AND hi)
-    SELECT m.run_id, m.key, m.value, m.is_nan, m.timestamp, m.step
+    SELECT m.run_id AS runId, m.key, m.value, m.is_nan AS isNan, m.timestamp, m.step
     FROM requested r CROSS JOIN chosen c CROSS JOIN metrics m
     WHERE m.run_id = r.run_id AND m.key = ${key} AND m.step = c.step
     ORDER BY r.position, m.step, m.timestamp, m.value`;

@@ -15,7 +15,7 @@ export interface MetricPoint {
   datasetDigest?: string;
 }
 
-export interface RunDataWrite {
+interface RunDataWrite {
   params: KeyValue[];
   metrics: MetricPoint[];
   tags: KeyValue[];
@@ -23,7 +23,7 @@ export interface RunDataWrite {
   rename?: string;
 }
 
-export interface RunDataOutcome {
+interface RunDataOutcome {
   /** The run's lifecycle stage, or undefined when there is no such run. */
   lifecycleStage?: string;
   /** Params already logged with another value; when non-empty nothing was written. */

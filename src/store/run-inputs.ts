@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
+import { DATASET_CONTEXT_TAG } from "../protocol/runs";
 import { batchable, type Database } from "./db";
-import { nextPosition } from "./sql";
+import { inJson, nextPosition } from "./sql";
 
 export interface DatasetInputWrite {
   dataset: { name: string; digest: string; sourceType: string; source: string; schema?: string; profile?: string };
@@ -17,11 +18,9 @@ export async function insertRunInputs(
   datasets: DatasetInputWrite[],
   modelIds: string[],
 ) {
-  const base = Date.now() * 1000;
-  const rows = datasets.map((d, i) => ({
+  const rows = datasets.map((d) => ({
     datasetId: crypto.randomUUID().replaceAll("-", ""),
     inputId: crypto.randomUUID().replaceAll("-", ""),
-    position: base + i,
     ...d.dataset,
   }));
   const tagRows = datasets.flatMap((d, i) => d.tags.map((t) => ({ datasetName: d.dataset.name, datasetDigest: d.dataset.digest, index: i, ...t })));
@@ -33,7 +32,7 @@ export async function insertRunInputs(
                  j.value ->> 'source', j.value ->> 'schema', j.value ->> 'profile'
           FROM json_each(${datasetsJson}) j`),
     q(sql`INSERT OR IGNORE INTO run_inputs (input_id, run_id, source_type, source_id, position)
-          SELECT j.value ->> 'inputId', ${run.runId}, 'DATASET', d.dataset_id, j.value ->> 'position'
+          SELECT j.value ->> 'inputId', ${run.runId}, 'DATASET', d.dataset_id, ${nextPosition("run_inputs", run.runId)} + j.key
           FROM json_each(${datasetsJson}) j
           JOIN datasets d ON d.experiment_id = ${run.experimentId} AND d.name = j.value ->> 'name' AND d.digest = j.value ->> 'digest'`),
     q(sql`INSERT OR IGNORE INTO input_tags (input_id, name, value)
@@ -42,7 +41,7 @@ export async function insertRunInputs(
           JOIN json_each(${datasetsJson}) j ON j.key = t.value ->> 'index'
           JOIN run_inputs ri ON ri.run_id = ${run.runId} AND ri.source_type = 'DATASET' AND ri.input_id = j.value ->> 'inputId'`),
     q(sql`INSERT OR IGNORE INTO run_inputs (input_id, run_id, source_type, source_id, position)
-          SELECT lower(hex(randomblob(16))), ${run.runId}, 'MODEL', j.value, ${base + rows.length} + j.key
+          SELECT lower(hex(randomblob(16))), ${run.runId}, 'MODEL', j.value, ${nextPosition("run_inputs", run.runId)} + j.key
           FROM json_each(${JSON.stringify(modelIds)}) j`),
   ]);
 }
@@ -67,7 +66,7 @@ export async function searchDatasetSummaries(db: Database, experimentIds: number
     SELECT DISTINCT d.experiment_id, d.name, d.digest, t.value AS context
     FROM datasets d
     JOIN run_inputs ri ON ri.source_type = 'DATASET' AND ri.source_id = d.dataset_id
-    LEFT JOIN input_tags t ON t.input_id = ri.input_id AND t.name = 'mlflow.data.context'
-    WHERE d.experiment_id IN (SELECT value FROM json_each(${JSON.stringify(experimentIds)}))
+    LEFT JOIN input_tags t ON t.input_id = ri.input_id AND t.name = ${DATASET_CONTEXT_TAG}
+    WHERE ${inJson(sql.raw("d.experiment_id"), experimentIds)}
     ORDER BY d.experiment_id, d.name, d.digest, t.value LIMIT 1000`);
 }

@@ -1,10 +1,10 @@
 import { eq, sql } from "drizzle-orm";
-import type { DatasetInput, KeyValue, Metric, Run, RunInfo } from "../protocol/runs";
+import { RUN_NAME_TAG, type DatasetInput, type KeyValue, type Metric, type Run, type RunInfo } from "../protocol/runs";
 import { batchable, type Database } from "./db";
 import { inJson, nextPosition } from "./sql";
 import { datasets, inputTags, latestMetrics, params, runInputs, runOutputs, runs, runTags } from "./schema/index";
 
-const infoColumns = {
+export const infoColumns = {
   runId: runs.runId,
   experimentId: runs.experimentId,
   name: runs.name,
@@ -167,11 +167,11 @@ export async function updateRun(
   if (changes.name !== undefined) set.name = changes.name;
   const update = db.update(runs).set(set).where(eq(runs.runId, runId)).returning(infoColumns);
   if (changes.name === undefined) return (await update)[0];
-  const [updated] = await db.batch([update, upsertTag(db, runId, "mlflow.runName", changes.name)]);
+  const [updated] = await db.batch([update, upsertTag(db, runId, RUN_NAME_TAG, changes.name)]);
   return updated[0];
 }
 
-export function upsertTag(db: Database, runId: string, key: string, value: string) {
+function upsertTag(db: Database, runId: string, key: string, value: string) {
   return db
     .insert(runTags)
     .values({ runId, key, value, position: nextPosition("run_tags", runId) })

@@ -17,5 +17,5 @@ export const inJson = (column: SQLWrapper, values: readonly (string | number)[])
  * @example
  * sql`INSERT INTO params (run_id, key, value, position) SELECT …, ${nextPosition("params", runId)} + j.key FROM json_each(…) j`
  */
-export const nextPosition = (table: "params" | "run_tags" | "latest_metrics", runId: string) =>
+export const nextPosition = (table: "params" | "run_tags" | "latest_metrics" | "run_inputs", runId: string) =>
   sql`(SELECT coalesce(max(position), -1) + 1 FROM ${sql.raw(table)} WHERE run_id = ${runId})`;
