@@ -4,7 +4,7 @@ import { isLocal } from "./env";
 import { MlflowError } from "./protocol/errors";
 import { jsonResponse } from "./protocol/json";
 import { mountPaths, type AppEnv, type Method, type Route } from "./routes/route";
-import { openDatabase } from "./store/db";
+import { isValueTooBig, openDatabase } from "./store/db";
 
 const NOT_FOUND_PAGE =
   "<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n<p>The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.</p>\n";
@@ -23,11 +23,10 @@ export function buildApp(routes: readonly Route[]): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   app.use(async (c, next) => {
-    const trips = { count: 0 };
-    c.set("trips", trips);
-    c.set("db", openDatabase(c.env.DB, isLocal(c.env) ? trips : undefined));
+    const trips = isLocal(c.env) ? { count: 0 } : undefined;
+    c.set("db", openDatabase(c.env.DB, trips));
     await next();
-    if (isLocal(c.env)) c.res.headers.set(D1_CALLS_HEADER, String(trips.count));
+    if (trips) c.res.headers.set(D1_CALLS_HEADER, String(trips.count));
   });
   // Authentication and authorization from each route's `access` (src/auth/middleware.ts).
   app.use(authentication(routes));
@@ -62,11 +61,6 @@ export function buildApp(routes: readonly Route[]): Hono<AppEnv> {
     return jsonResponse({ error_code: "INTERNAL_ERROR", message: "Internal server error" }, 500);
   });
   return app;
-}
-
-function isValueTooBig(err: Error): boolean {
-  const text = `${err.message} ${String((err as { cause?: unknown }).cause ?? "")}`;
-  return /SQLITE_TOOBIG|string or blob too big/.test(text);
 }
 
 function allowHeader(methods: Set<Method>): string {

@@ -1,5 +1,7 @@
 import { alreadyExists, invalidParameter, notFound } from "../protocol/errors";
-import { getExperiment, isUniqueViolation } from "../services/experiments";
+import { getExperiment } from "../services/experiments";
+import { modelNotFound } from "../services/registered-models";
+import { isForeignKeyViolation, isUniqueViolation } from "../store/db";
 import type { Database } from "../store/db";
 import * as store from "../store/permissions";
 import { PERMISSIONS, isPermission, type Permission } from "./config";
@@ -60,9 +62,7 @@ export async function createRegisteredModelPermission(db: Database, name: string
       throw alreadyExists(`Registered model permission (name=${name}, username=${username}) already exists.`);
     }
     // The grant references the model, so a missing model fails the foreign key.
-    if (String((err as { cause?: unknown })?.cause ?? err).includes("FOREIGN KEY constraint failed")) {
-      throw notFound(`Registered Model with name=${name} not found`);
-    }
+    if (isForeignKeyViolation(err)) throw modelNotFound(name);
     throw err;
   }
   return { name, userId: user.id, permission: level };

@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import { mediaType, parseBodyJson } from "../protocol/decode";
+import { mediaType, requestJson } from "../protocol/decode";
 
 /**
  * Every value a request gives a field, wherever a handler might read it from: the query
@@ -23,7 +23,7 @@ export interface RequestFields {
  */
 export async function readFields(c: Context, params: Record<string, string>, withBody: boolean): Promise<RequestFields> {
   const query = new URL(c.req.url).searchParams;
-  const body = withBody && bodyIsJson(c) ? parseBody(await c.req.text()) : {};
+  const body = withBody && bodyIsJson(c) ? asObject(await requestJson(c)) : {};
   return {
     values: (name) => [
       ...query.getAll(name),
@@ -45,8 +45,7 @@ function bodyIsJson(c: Context): boolean {
 }
 
 /** The body as decode() will read it, so the permission check sees what the handler uses. */
-function parseBody(text: string): Record<string, unknown> {
-  const value = parseBodyJson(text);
+function asObject(value: unknown): Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 

@@ -1,5 +1,5 @@
 import { MlflowError, alreadyExists, invalidParameter, notFound } from "../protocol/errors";
-import { isUniqueViolation } from "../services/experiments";
+import { isUniqueViolation } from "../store/db";
 import type { Database } from "../store/db";
 import * as store from "../store/users";
 import { forgetAll } from "./cache";

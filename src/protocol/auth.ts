@@ -15,7 +15,7 @@ export const CreateToken = message({ username: str(), name: str(), expires_in_da
 export const ListTokens = message({ username: str() });
 export const RevokeToken = message({ token_id: str() }, ["token_id"]);
 
-export interface UserView {
+interface UserView {
   id: number;
   username: string;
   isAdmin: boolean;
@@ -50,7 +50,7 @@ export function encodeUser(u: UserView, withPermissions: boolean) {
   };
 }
 
-export interface TokenView {
+interface TokenView {
   tokenId: string;
   name: string;
   readOnly: boolean;

@@ -28,10 +28,8 @@ function fromQuery(params: URLSearchParams, msg: Message<any, any>): Record<stri
 async function fromBody(c: Context): Promise<Record<string, unknown>> {
   const method = c.req.method;
   if (method === "POST" || method === "PUT") checkContentType(c.req.header("Content-Type"));
-  const text = await c.req.text();
-  if (text.trim() === "") return {};
-  const value = parseBodyJson(text);
-  // MLflow treats an unparseable body as empty; a JSON `null` as a bad request.
+  const value = await requestJson(c);
+  // MLflow treats an empty or unparseable body as empty; a JSON `null` as a bad request.
   if (value === undefined) return {};
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     throw invalidParameter("Invalid request body: expected a JSON object.");
@@ -43,9 +41,24 @@ async function fromBody(c: Context): Promise<Record<string, unknown>> {
  * A request body as MLflow's server reads it: JSON, decoded twice when it is a JSON
  * string (legacy clients double-encode); undefined when it does not parse.
  */
-export function parseBodyJson(text: string): unknown {
+function parseBodyJson(text: string): unknown {
   const value = parseOrUndefined(text);
   return typeof value === "string" ? parseOrUndefined(value) : value;
+}
+
+const parsedBodies = new WeakMap<Request, unknown>();
+
+/**
+ * The request's body as `parseBodyJson` reads it, parsed once per request: the permission
+ * check and `decode()` both need it, and a log-batch body is up to a few MB.
+ *
+ * @example
+ * const body = await requestJson(c); // undefined when empty or not JSON
+ */
+export async function requestJson(c: Context): Promise<unknown> {
+  const request = c.req.raw;
+  if (!parsedBodies.has(request)) parsedBodies.set(request, parseBodyJson(await c.req.text()));
+  return parsedBodies.get(request);
 }
 
 /** The media type of a Content-Type header, lower-cased, without parameters. */

@@ -21,7 +21,7 @@ const STATUS_BY_CODE = {
   TEMPORARILY_UNAVAILABLE: 503,
 } as const;
 
-export type ErrorCode = keyof typeof STATUS_BY_CODE;
+type ErrorCode = keyof typeof STATUS_BY_CODE;
 
 /**
  * An error the client sees as `{"error_code", "message"}` with MLflow's status.

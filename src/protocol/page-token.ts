@@ -4,7 +4,7 @@ import { invalidParameter } from "./errors";
  * Opaque page tokens: base64 of `{"offset": N}`, as MLflow's own server issues them,
  * so a token from either server means the same thing.
  */
-export function encodePageToken(offset: number): string {
+function encodePageToken(offset: number): string {
   return btoa(JSON.stringify({ offset }));
 }
 

@@ -67,7 +67,7 @@ type ByteRange = { offset: number; length: number };
  * to serve the whole object (no header, or a form we do not serve, which RFC 9110 allows),
  * or "unsatisfiable".
  */
-export function parseRange(header: string | undefined, size: number): ByteRange | "unsatisfiable" | undefined {
+function parseRange(header: string | undefined, size: number): ByteRange | "unsatisfiable" | undefined {
   const m = header?.trim().match(/^bytes=(\d*)-(\d*)$/i);
   if (!m || (m[1] === "" && m[2] === "")) return undefined;
   if (m[1] === "") {

@@ -1,8 +1,8 @@
 import type { Context } from "hono";
 import type { Env } from "../env";
-import type { Database, RoundTrips } from "../store/db";
+import type { Database } from "../store/db";
 
-export type AppEnv = { Bindings: Env; Variables: { db: Database; trips: RoundTrips } };
+export type AppEnv = { Bindings: Env; Variables: { db: Database } };
 export type AppContext = Context<AppEnv>;
 
 export type Method = "GET" | "POST" | "PATCH" | "DELETE" | "PUT";

@@ -2,7 +2,7 @@ import { jsonResponse } from "../protocol/json";
 import type { Route } from "./route";
 
 /** MLflow's version, as `/version` reports it; the client enables features by it. */
-export const MLFLOW_VERSION = "3.11.2";
+const MLFLOW_VERSION = "3.11.2";
 
 const text = (body: string) => new Response(body, { headers: { "Content-Type": "text/plain; charset=utf-8" } });
 

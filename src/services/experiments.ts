@@ -1,6 +1,6 @@
 import { alreadyExists, invalidParameter, MlflowError, notFound } from "../protocol/errors";
 import type { Experiment } from "../protocol/experiments";
-import type { Database } from "../store/db";
+import { isUniqueViolation, type Database } from "../store/db";
 import * as store from "../store/experiments";
 import { LIMITS, validateKey } from "./validation";
 
@@ -121,9 +121,4 @@ function validateTagValue(value: string | undefined): string {
   return v;
 }
 
-/** D1 reports constraint failures as errors whose message names the column. */
-export function isUniqueViolation(err: unknown, column: string): boolean {
-  const text = err instanceof Error ? `${err.message} ${String((err as { cause?: unknown }).cause ?? "")}` : String(err);
-  return text.includes("UNIQUE constraint failed") && text.includes(column);
-}
 

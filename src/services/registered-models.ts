@@ -5,7 +5,7 @@ import { registeredModelFilter, registeredModelOrder } from "../search/registry"
 import type { Reader } from "../search/reader";
 import type { Database } from "../store/db";
 import * as store from "../store/registered-models";
-import { isUniqueViolation } from "./experiments";
+import { isUniqueViolation } from "../store/db";
 import { normpath, validateKey } from "./validation";
 import { missingParameter } from "../protocol/message";
 

@@ -3,7 +3,7 @@ import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
 export type Database = DrizzleD1Database & { $client: D1Database };
 
 /** Counts D1 round trips: one per executed statement, one per `batch()`. */
-export interface RoundTrips {
+interface RoundTrips {
   count: number;
 }
 
@@ -70,3 +70,19 @@ function unwrap(stmt: D1PreparedStatement): D1PreparedStatement {
 export function batchable<T extends { getQuery(): { sql: string } }>(db: Database, query: T): T {
   return Object.assign(query, { stmt: db.$client.prepare(query.getQuery().sql) });
 }
+
+/** D1 reports SQLite failures as errors whose message (or cause) carries SQLite's text. */
+function d1ErrorText(err: unknown): string {
+  return err instanceof Error ? `${err.message} ${String((err as { cause?: unknown }).cause ?? "")}` : String(err);
+}
+
+/** A UNIQUE constraint failure; D1's message names the column (`table.column`). */
+export const isUniqueViolation = (err: unknown, column: string) => {
+  const text = d1ErrorText(err);
+  return text.includes("UNIQUE constraint failed") && text.includes(column);
+};
+
+export const isForeignKeyViolation = (err: unknown) => d1ErrorText(err).includes("FOREIGN KEY constraint failed");
+
+/** A value over D1's size limit (2 MB per value). */
+export const isValueTooBig = (err: unknown) => /SQLITE_TOOBIG|string or blob too big/.test(d1ErrorText(err));
