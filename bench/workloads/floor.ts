@@ -8,8 +8,7 @@ import { fmt, measured, type BenchContext, type WorkloadResult } from "./result"
 export async function httpFloor(ctx: BenchContext): Promise<WorkloadResult> {
   const calls = ctx.sizes.logMetricCalls;
   const health = async () => {
-    const res = await ctx.client.raw("GET", "/health");
-    await res.text();
+    const res = await ctx.client.exchange("GET", "/health");
     if (res.status !== 200) throw new Error(`GET /health: HTTP ${res.status}`);
   };
   for (let i = 0; i < 10; i++) await health();
