@@ -1,7 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
 import { DATASET_CONTEXT_TAG, RUN_NAME_TAG } from "../protocol/runs";
 import { readableExperimentsCondition } from "../store/permissions";
-import { infoColumns } from "../store/runs";
 import { inJson } from "../store/sql";
 import type { Reader } from "./reader";
 import type { RunOrder, RunPredicate, StringAttribute, TimeAttribute } from "./runs";
@@ -31,21 +30,14 @@ const COLUMNS: Record<StringAttribute | TimeAttribute, SQL> = {
 };
 
 
-/** The run columns a search returns, named as `RunInfo` names them. */
-const INFO_COLUMNS = sql.raw(
-  Object.entries(infoColumns)
-    .map(([field, column]) => `r.${column.name} AS ${field}`)
-    .join(", "),
-);
-
 /**
- * One SELECT of the matching runs (their `runs` row, so the page need not read it
- * again), in MLflow's order, for one page. Every filter is an EXISTS over the latest
- * metrics, params, tags or inputs of the run, so nothing is filtered outside SQL and
- * no row is duplicated.
+ * One SELECT of the matching runs of one page (their `runs` row, numbered `n` in
+ * MLflow's order), which store/runs.ts completes with their data. Every filter is an
+ * EXISTS over the latest metrics, params, tags or inputs of the run, so nothing is
+ * filtered outside SQL and no row is duplicated.
  *
  * @example
- * db.all(compileRunSearch({ experimentIds: [1], lifecycleStages: ["active"], predicates, order, offset: 0, limit: 101 }))
+ * readRuns(db, compileRunSearch({ experimentIds: [1], lifecycleStages: ["active"], predicates, order, offset: 0, limit: 101 }))
  */
 export function compileRunSearch(q: RunSearch): SQL {
   const joins: SQL[] = [];
@@ -57,10 +49,11 @@ export function compileRunSearch(q: RunSearch): SQL {
   });
   if (!q.order.some((o) => o.kind === "attribute" && o.name === "start_time")) orderTerms.push(sql.raw("r.start_time DESC"));
   orderTerms.push(sql.raw("r.run_id ASC"));
-  return sql`SELECT ${INFO_COLUMNS} FROM runs r${sql.join(joins, sql``)}
+  const order = sql.join(orderTerms, sql`, `);
+  return sql`SELECT row_number() OVER (ORDER BY ${order}) AS n, r.* FROM runs r${sql.join(joins, sql``)}
     WHERE ${inJson(sql.raw("r.experiment_id"), q.experimentIds)}
       AND ${inJson(sql.raw("r.lifecycle_stage"), q.lifecycleStages)}${andAll([...readable(q.reader), ...q.predicates.map(predicate)])}
-    ORDER BY ${sql.join(orderTerms, sql`, `)} LIMIT ${q.limit} OFFSET ${q.offset}`;
+    ORDER BY ${order} LIMIT ${q.limit} OFFSET ${q.offset}`;
 }
 
 function readable(reader: Reader | undefined): SQL[] {

@@ -5,8 +5,7 @@ import { runFilter, runOrder } from "../search/runs";
 import type { Reader } from "../search/reader";
 import { lifecycleStages } from "../search/view-type";
 import type { Database } from "../store/db";
-import { searchRunInfos } from "../store/run-search";
-import { loadRunData } from "../store/runs";
+import { searchRunPage } from "../store/run-search";
 import { parseExperimentId } from "./experiments";
 import { LIMITS, validateMaxResults } from "./validation";
 
@@ -21,8 +20,8 @@ interface SearchRunsRequest {
 
 /**
  * MLflow's search-runs: the filter and order compile to one SELECT of a page of runs
- * (plus one, to know whether another page follows), then their data loads in one
- * batch: two D1 round trips. Without experiment ids nothing matches, as in MLflow;
+ * (plus one, to know whether another page follows) which also reads their data: one
+ * D1 round trip. Without experiment ids nothing matches, as in MLflow;
  * with a reader, only runs of experiments it may read do.
  *
  * @example
@@ -35,7 +34,7 @@ export async function searchRuns(db: Database, req: SearchRunsRequest, reader?: 
   const offset = decodePageToken(req.page_token);
   const experimentIds = (req.experiment_ids ?? []).map(parseExperimentId);
   if (experimentIds.length === 0) return { runs: [] };
-  const infos = await searchRunInfos(db, {
+  const runs = await searchRunPage(db, {
     experimentIds,
     lifecycleStages: lifecycleStages(req.run_view_type),
     predicates,
@@ -44,6 +43,6 @@ export async function searchRuns(db: Database, req: SearchRunsRequest, reader?: 
     limit: maxResults + 1,
     reader,
   });
-  const page = paginate(infos, offset, maxResults);
-  return { runs: await loadRunData(db, page.items), nextPageToken: page.nextPageToken };
+  const page = paginate(runs, offset, maxResults);
+  return { runs: page.items, nextPageToken: page.nextPageToken };
 }

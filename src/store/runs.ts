@@ -1,8 +1,8 @@
-import { eq, sql } from "drizzle-orm";
+import { eq, sql, type SQL } from "drizzle-orm";
 import { RUN_NAME_TAG, type DatasetInput, type KeyValue, type Metric, type Run, type RunInfo } from "../protocol/runs";
-import { batchable, type Database } from "./db";
-import { inJson, nextPosition } from "./sql";
-import { datasets, inputTags, latestMetrics, params, runInputs, runOutputs, runs, runTags } from "./schema/index";
+import { batchable, isValueTooBig, type Database } from "./db";
+import { nextPosition } from "./sql";
+import { runs, runTags } from "./schema/index";
 
 export const infoColumns = {
   runId: runs.runId,
@@ -22,124 +22,152 @@ export async function findRunInfo(db: Database, runId: string): Promise<RunInfo 
 }
 
 /**
- * Loads whole runs (info, latest metrics, params, tags, inputs, outputs) in one D1
- * batch, returned in the order of `runIds`. Lists keep insertion order, as MLflow's do.
+ * Loads whole runs by id, in the order of `runIds` (unknown ids are skipped).
+ *
+ * @example
+ * const [run] = await loadRuns(db, [runId]);
  */
-export async function loadRuns(db: Database, runIds: readonly string[]): Promise<Run[]> {
-  if (runIds.length === 0) return [];
-  const [infos, ...data] = await db.batch([db.select(infoColumns).from(runs).where(inJson(runs.runId, runIds)), ...runDataQueries(db, runIds)]);
-  const byId = new Map(infos.map((info) => [info.runId, info]));
-  return assembleRuns(runIds.flatMap((id) => byId.get(id) ?? []), data);
-}
-
-/** Completes runs whose info is already read (a search page) with their data, in one D1 batch. */
-export async function loadRunData(db: Database, infos: readonly RunInfo[]): Promise<Run[]> {
-  if (infos.length === 0) return [];
-  return assembleRuns(infos, await readRunData(db, infos.map((i) => i.runId)));
-}
-
-const readRunData = (db: Database, runIds: readonly string[]) => db.batch(runDataQueries(db, runIds));
-
-function runDataQueries(db: Database, runIds: readonly string[]) {
-  return [
-    // Raw SQL with the row's final names: a search page maps a thousand of these.
-    batchable(
-      db,
-      db.all<{ runId: string; key: string; value: number; isNan: number; timestamp: number; step: number }>(sql`SELECT run_id AS runId, key, value,
-          is_nan AS isNan, timestamp, step FROM latest_metrics WHERE ${inJson(latestMetrics.runId, runIds)} ORDER BY run_id, position`),
-    ),
-    keyValuesByRun(db, params, runIds),
-    keyValuesByRun(db, runTags, runIds),
-    db
-      .select({
-        runId: runInputs.runId,
-        inputId: runInputs.inputId,
-        sourceType: runInputs.sourceType,
-        sourceId: runInputs.sourceId,
-        // Aliased: D1 batch results are keyed by column name, and both tables have `source_type`.
-        name: datasets.name,
-        digest: datasets.digest,
-        datasetSourceType: sql<string>`${datasets.sourceType}`.as("dataset_source_type"),
-        source: datasets.source,
-        schema: datasets.schema,
-        profile: datasets.profile,
-      })
-      .from(runInputs)
-      .leftJoin(datasets, eq(datasets.datasetId, runInputs.sourceId))
-      .where(inJson(runInputs.runId, runIds))
-      .orderBy(runInputs.position),
-    db
-      .select({ inputId: inputTags.inputId, key: inputTags.name, value: inputTags.value })
-      .from(inputTags)
-      .innerJoin(runInputs, eq(runInputs.inputId, inputTags.inputId))
-      .where(inJson(runInputs.runId, runIds))
-      .orderBy(inputTags.inputId, inputTags.name),
-    db.select().from(runOutputs).where(inJson(runOutputs.runId, runIds)).orderBy(sql`${runOutputs}.rowid`),
-  ] as const;
-}
-
-type RunDataRows = Awaited<ReturnType<typeof readRunData>>;
+export const loadRuns = (db: Database, runIds: readonly string[]): Promise<Run[]> =>
+  runIds.length === 0 ? Promise.resolve([]) : readRuns(db, sql`SELECT j.key AS n, r.* FROM json_each(${JSON.stringify(runIds)}) j JOIN runs r ON r.run_id = j.value`);
 
 /**
- * A run's params or tags as one JSON array per run, in insertion order: a search page
- * of 500 runs then moves 500 rows out of D1 instead of thousands. (Values are text, so
- * JSON carries them exactly; metric values are doubles, which SQLite's JSON would round.)
+ * Whole runs (info, latest metrics, params, tags, inputs, outputs) of the runs `page`
+ * selects (`n`, then the `runs` row), in order of `n`, in ONE statement and one D1 round
+ * trip. Each run comes as a row of JSON: info, params, tags, inputs and outputs are text
+ * and integers, which JSON carries exactly. Latest metrics come as rows of their own, since
+ * SQLite's JSON prints a double to 15 digits only. A run whose lists pass D1's 2 MB limit
+ * on a value cannot travel as JSON; then the page is read again as rows, one statement per list.
+ *
+ * @example
+ * await readRuns(db, compileRunSearch(search))
  */
-function keyValuesByRun(db: Database, table: typeof params | typeof runTags, runIds: readonly string[]) {
-  return batchable(
-    db,
-    db.all<{ run_id: string; items: string }>(sql`SELECT run_id, json_group_array(json_array(key, value) ORDER BY position) AS items
-      FROM ${table} WHERE ${inJson(table.runId, runIds)} GROUP BY run_id`),
-  );
+export async function readRuns(db: Database, page: SQL): Promise<Run[]> {
+  try {
+    return [...runsByN(await db.all<RunRow>(runsAsJson(page))).values()];
+  } catch (err) {
+    if (!isValueTooBig(err)) throw err;
+    return readRunsAsRows(db, page);
+  }
 }
 
-function pushKeyValues(byRun: Map<string, Run>, rows: { run_id: string; items: string }[], list: "params" | "tags") {
+/** The run columns, named as `RunInfo` names them, as `json_object` arguments. */
+const INFO_JSON = sql.raw(
+  `json_object(${Object.entries(infoColumns)
+    .map(([field, column]) => `'${field}', page.${column.name}`)
+    .join(", ")})`,
+);
+
+const keyValues = (table: string) =>
+  sql.raw(`(SELECT json_group_array(json_array(x.key, x.value) ORDER BY x.position) FROM ${table} x WHERE x.run_id = page.run_id)`);
+
+/** An input with its dataset's columns (named as `InputRow` names them) and its tags. */
+const INPUT_JSON = sql.raw(`json_object('inputId', i.input_id, 'sourceType', i.source_type, 'sourceId', i.source_id, 'name', d.name,
+  'digest', d.digest, 'datasetSourceType', d.source_type, 'source', d.source, 'schema', d.schema, 'profile', d.profile,
+  'tags', (SELECT json_group_array(json_array(t.name, t.value) ORDER BY t.name) FROM input_tags t WHERE t.input_id = i.input_id))`);
+const INPUTS_FROM = sql.raw("run_inputs i LEFT JOIN datasets d ON d.dataset_id = i.source_id WHERE i.run_id = page.run_id");
+const OUTPUTS = sql.raw("(SELECT json_group_array(json_array(o.model_id, o.step) ORDER BY o.rowid) FROM run_outputs o WHERE o.run_id = page.run_id)");
+const METRIC_ROWS = sql.raw("SELECT n, m.position, m.key, m.value, m.is_nan, m.timestamp, m.step FROM page JOIN latest_metrics m ON m.run_id = page.run_id");
+
+/**
+ * One row per run (`position` null; a to e: info, params, tags, inputs and outputs as
+ * JSON), then one per latest metric (a to e: key, value, is_nan, timestamp, step).
+ */
+function runsAsJson(page: SQL): SQL {
+  return sql`WITH page AS MATERIALIZED (${page})
+    SELECT n, NULL AS position, ${INFO_JSON} AS a, ${keyValues("params")} AS b, ${keyValues("run_tags")} AS c,
+      (SELECT json_group_array(${INPUT_JSON} ORDER BY i.position) FROM ${INPUTS_FROM}) AS d, ${OUTPUTS} AS e
+    FROM page
+    UNION ALL ${METRIC_ROWS}
+    ORDER BY n, position`;
+}
+
+type Cell = string | number | null;
+interface RunRow {
+  n: number;
+  position: number | null;
+  a: Cell;
+  b: Cell;
+  c: Cell;
+  d: Cell;
+  e: Cell;
+}
+
+interface InputRow {
+  inputId: string;
+  sourceType: string;
+  sourceId: string;
+  name: string | null;
+  digest: string | null;
+  datasetSourceType: string | null;
+  source: string | null;
+  schema: string | null;
+  profile: string | null;
+  tags: [string, string][];
+}
+
+/** Runs by their `n`, in row order. */
+function runsByN(rows: RunRow[]): Map<number, Run> {
+  const runs = new Map<number, Run>();
   for (const row of rows) {
-    const run = byRun.get(row.run_id);
-    if (run) for (const [key, value] of JSON.parse(row.items) as [string, string][]) run[list].push({ key, value });
+    if (row.position === null) {
+      const run = emptyRun(JSON.parse(row.a as string));
+      for (const [key, value] of JSON.parse(row.b as string) as [string, string][]) run.params.push({ key, value });
+      for (const [key, value] of JSON.parse(row.c as string) as [string, string][]) run.tags.push({ key, value });
+      for (const input of JSON.parse(row.d as string) as InputRow[]) addInput(run, input);
+      for (const [modelId, step] of JSON.parse(row.e as string) as [string, number][]) run.modelOutputs.push({ modelId, step });
+      runs.set(row.n, run);
+    } else {
+      runs.get(row.n)?.metrics.push(toMetric({ key: row.a as string, value: row.b as number, isNan: row.c as number, timestamp: row.d as number, step: row.e as number }));
+    }
   }
+  return runs;
 }
 
-function assembleRuns(infos: readonly RunInfo[], [metricRows, paramRows, tagRows, inputRows, inputTagRows, outputRows]: RunDataRows): Run[] {
-  const byRun = new Map<string, Run>();
-  for (const info of infos) {
-    byRun.set(info.runId, { info, metrics: [], params: [], tags: [], datasetInputs: [], modelInputs: [], modelOutputs: [] });
-  }
-  for (const m of metricRows) byRun.get(m.runId)?.metrics.push(toMetric(m));
-  pushKeyValues(byRun, paramRows, "params");
-  pushKeyValues(byRun, tagRows, "tags");
-  const tagsByInput = groupBy(inputTagRows, (t) => t.inputId);
-  for (const i of inputRows) {
-    const run = byRun.get(i.runId);
-    if (!run) continue;
-    if (i.sourceType === "MODEL") run.modelInputs.push(i.sourceId);
-    else if (i.name !== null) run.datasetInputs.push(toDatasetInput(i, tagsByInput.get(i.inputId) ?? []));
-  }
-  for (const o of outputRows) byRun.get(o.runId)?.modelOutputs.push({ modelId: o.modelId, step: o.step });
-  return [...byRun.values()];
+const emptyRun = (info: RunInfo): Run => ({ info, metrics: [], params: [], tags: [], datasetInputs: [], modelInputs: [], modelOutputs: [] });
+
+function addInput(run: Run, input: InputRow) {
+  if (input.sourceType === "MODEL") run.modelInputs.push(input.sourceId);
+  else if (input.name !== null) run.datasetInputs.push(toDatasetInput(input));
 }
+
+/**
+ * The page as rows, one statement per list, each computing the page again: only for runs
+ * whose lists are too big for one JSON value, so simplicity beats speed here.
+ */
+async function readRunsAsRows(db: Database, page: SQL): Promise<Run[]> {
+  const withPage = (select: SQL) => batchable(db, db.all(sql`WITH page AS MATERIALIZED (${page}) ${select}`));
+  const [runRows, params, tags, inputs] = await db.batch([
+    withPage(sql`SELECT n, NULL AS position, ${INFO_JSON} AS a, '[]' AS b, '[]' AS c, '[]' AS d, ${OUTPUTS} AS e FROM page
+      UNION ALL ${METRIC_ROWS} ORDER BY n, position`),
+    withPage(sql`SELECT n, x.key, x.value FROM page JOIN params x ON x.run_id = page.run_id ORDER BY n, x.position`),
+    withPage(sql`SELECT n, x.key, x.value FROM page JOIN run_tags x ON x.run_id = page.run_id ORDER BY n, x.position`),
+    withPage(sql`SELECT n, i.input_id AS inputId, i.source_type AS sourceType, i.source_id AS sourceId, d.name, d.digest,
+      d.source_type AS datasetSourceType, d.source, d.schema, d.profile,
+      (SELECT json_group_array(json_array(t.name, t.value) ORDER BY t.name) FROM input_tags t WHERE t.input_id = i.input_id) AS tags
+      FROM page JOIN ${INPUTS_FROM} ORDER BY n, i.position`),
+  ]);
+  const byN = runsByN(runRows as RunRow[]);
+  for (const p of params as KeyValueRow[]) byN.get(p.n)?.params.push({ key: p.key, value: p.value });
+  for (const t of tags as KeyValueRow[]) byN.get(t.n)?.tags.push({ key: t.key, value: t.value });
+  for (const i of inputs as (InputRow & { n: number; tags: string })[]) {
+    const run = byN.get(i.n);
+    if (run) addInput(run, { ...i, tags: JSON.parse(i.tags) });
+  }
+  return [...byN.values()];
+}
+
+type KeyValueRow = { n: number; key: string; value: string };
 
 /** Stored metric values: NaN is kept as a flag because SQLite stores a NaN REAL as NULL. */
 export function toMetric(row: { key: string; value: number; isNan: number; timestamp: number; step: number }): Metric {
   return { key: row.key, value: row.isNan ? NaN : row.value, timestamp: row.timestamp, step: row.step };
 }
 
-type DatasetRow = { name: string | null; digest: string | null; datasetSourceType: string; source: string | null; schema: string | null; profile: string | null };
-
-function toDatasetInput(d: DatasetRow, tags: { key: string; value: string }[]): DatasetInput {
-  const dataset: DatasetInput["dataset"] = { name: d.name ?? "", digest: d.digest ?? "", source_type: d.datasetSourceType, source: d.source ?? "" };
-  if (d.schema !== null) dataset.schema = d.schema;
-  if (d.profile !== null) dataset.profile = d.profile;
-  return { tags: tags.map(({ key, value }) => ({ key, value })), dataset };
-}
-
-function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    out.set(k, [...(out.get(k) ?? []), item]);
-  }
-  return out;
+function toDatasetInput(input: InputRow): DatasetInput {
+  const dataset: DatasetInput["dataset"] = { name: input.name ?? "", digest: input.digest ?? "", source_type: input.datasetSourceType ?? "", source: input.source ?? "" };
+  if (input.schema !== null) dataset.schema = input.schema;
+  if (input.profile !== null) dataset.profile = input.profile;
+  return { tags: input.tags.map(([key, value]) => ({ key, value })), dataset };
 }
 
 /** Inserts a run with its tags in one atomic batch. */

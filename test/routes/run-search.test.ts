@@ -156,10 +156,10 @@ describe("runs/search", () => {
     expectError(await post("/runs/search", { experiment_ids: [main], filter }), 400, "INVALID_PARAMETER_VALUE");
   });
 
-  it("is served on POST only, under /api and /ajax-api, in at most 2 D1 round trips", async () => {
+  it("is served on POST only, under /api and /ajax-api, in one D1 round trip", async () => {
     const r = await post("/runs/search", { experiment_ids: [main], max_results: 7 });
     expect(names(r)).toHaveLength(7);
-    expect(r.res.headers.get("X-Mlflare-D1-Calls")).toBe("2");
+    expect(r.res.headers.get("X-Mlflare-D1-Calls")).toBe("1");
     const ajax = await SELF_post("/ajax-api/2.0/mlflow/runs/search", { experiment_ids: [main], max_results: 1 });
     expect(ajax.status).toBe(200);
     const get = await SELF_post("/api/2.0/mlflow/runs/search", undefined, "GET");

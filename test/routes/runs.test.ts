@@ -36,6 +36,28 @@ describe("runs", () => {
     expectError(await post("/runs/create", { experiment_id: exp }), 400, "INVALID_PARAMETER_VALUE");
   });
 
+  it("reads a run whose params pass D1's 2 MB per value, in order, by get-run and search", async () => {
+    const exp = await createExperiment();
+    const run_id = (await createRun({ experiment_id: exp, run_name: "big" })).info.run_id;
+    const params = Array.from({ length: 400 }, (_, i) => ({ key: `p${String(399 - i).padStart(3, "0")}`, value: `${i}`.padEnd(6000, "x") }));
+    for (let i = 0; i < params.length; i += 100) {
+      expect((await post("/runs/log-batch", { run_id, params: params.slice(i, i + 100) })).status).toBe(200);
+    }
+    await post("/runs/log-batch", { run_id, metrics: [{ key: "m", value: 0.5, timestamp: 1, step: 2 }], tags: [{ key: "t", value: "v" }] });
+    const dataset_inputs = [{ tags: [{ key: "mlflow.data.context", value: "train" }], dataset: { name: "d", digest: "abc", source_type: "local", source: "s", schema: "{}" } }];
+    expect((await post("/runs/log-inputs", { run_id, datasets: dataset_inputs })).status).toBe(200);
+    const read = (await get("/runs/get", { run_id })).json.run;
+    const found = (await post("/runs/search", { experiment_ids: [exp] })).json.runs;
+    for (const run of [read, ...found]) {
+      expect(run.info.run_id).toBe(run_id);
+      expect(run.data.params).toEqual(params);
+      expect(run.data.metrics).toEqual([{ key: "m", value: 0.5, timestamp: 1, step: 2 }]);
+      expect(run.data.tags).toEqual([{ key: "mlflow.runName", value: "big" }, { key: "t", value: "v" }]);
+      expect(run.inputs).toEqual({ dataset_inputs });
+    }
+    expect(found).toHaveLength(1);
+  });
+
   it("gets a run by run_id or run_uuid, 404 otherwise", async () => {
     const run = await createRun();
     const byId = await get("/runs/get", { run_id: run.info.run_id });
