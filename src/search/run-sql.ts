@@ -33,8 +33,8 @@ const COLUMNS: Record<StringAttribute | TimeAttribute, SQL> = {
 /**
  * One SELECT of the matching runs of one page (their `runs` row, numbered `n` in
  * MLflow's order), which store/runs.ts completes with their data. Every filter is an
- * EXISTS over the latest metrics, params, tags or inputs of the run, so nothing is
- * filtered outside SQL and no row is duplicated.
+ * EXISTS over the latest metrics, params, tags or inputs of the run (or a test of a row
+ * the order joins), so nothing is filtered outside SQL and no row is duplicated.
  *
  * @example
  * readRuns(db, compileRunSearch({ experimentIds: [1], lifecycleStages: ["active"], predicates, order, offset: 0, limit: 101 }))
@@ -42,9 +42,11 @@ const COLUMNS: Record<StringAttribute | TimeAttribute, SQL> = {
 export function compileRunSearch(q: RunSearch): SQL {
   const joins: SQL[] = [];
   const orderTerms: SQL[] = [];
+  const joined = new Map<string, SQL>();
   q.order.forEach((o, i) => {
     const { join, terms } = orderBy(o, i);
     if (join) joins.push(join);
+    if (o.kind !== "attribute") joined.set(joinedKey(o.kind, o.key), sql.raw(`o${i}.value`));
     orderTerms.push(...terms);
   });
   if (!q.order.some((o) => o.kind === "attribute" && o.name === "start_time")) orderTerms.push(sql.raw("r.start_time DESC"));
@@ -52,7 +54,7 @@ export function compileRunSearch(q: RunSearch): SQL {
   const order = sql.join(orderTerms, sql`, `);
   return sql`SELECT row_number() OVER (ORDER BY ${order}) AS n, r.* FROM runs r${sql.join(joins, sql``)}
     WHERE ${inJson(sql.raw("r.experiment_id"), q.experimentIds)}
-      AND ${inJson(sql.raw("r.lifecycle_stage"), q.lifecycleStages)}${andAll([...readable(q.reader), ...q.predicates.map(predicate)])}
+      AND ${inJson(sql.raw("r.lifecycle_stage"), q.lifecycleStages)}${andAll([...readable(q.reader), ...q.predicates.map((p) => predicate(p, joined))])}
     ORDER BY ${order} LIMIT ${q.limit} OFFSET ${q.offset}`;
 }
 
@@ -60,14 +62,24 @@ function readable(reader: Reader | undefined): SQL[] {
   return reader ? [readableExperimentsCondition(sql.raw("r.experiment_id"), reader.userId, reader.defaultReadable)] : [];
 }
 
-function predicate(p: RunPredicate): SQL {
+const joinedKey = (kind: string, key: string) => `${kind}:${key}`;
+
+/**
+ * A test on a metric, param or tag the order already joins reads the joined row: the
+ * same row an EXISTS would seek again (the LEFT JOIN then acts as an inner join, since
+ * a missing value fails every test, as it fails the EXISTS).
+ */
+function predicate(p: RunPredicate, joined: Map<string, SQL>): SQL {
+  const column = p.kind === "metric" || p.kind === "param" || p.kind === "tag" ? joined.get(joinedKey(p.kind, p.key)) : undefined;
   switch (p.kind) {
     case "metric":
+      if (column) return compareNumber(column, p.test);
       return sql`EXISTS (SELECT 1 FROM latest_metrics m WHERE m.run_id = r.run_id AND m.key = ${p.key} AND ${compareNumber(sql.raw("m.value"), p.test)})`;
     case "param":
+      if (column) return compareString(column, p.test);
       return sql`EXISTS (SELECT 1 FROM params p WHERE p.run_id = r.run_id AND p.key = ${p.key} AND ${compareString(sql.raw("p.value"), p.test)})`;
     case "tag":
-      return tagTest(p.key, p.test);
+      return column ? compareString(column, p.test) : tagTest(p.key, p.test);
     case "attribute":
       // MLflow matches run names on the mlflow.runName tag, which older runs carry without a name column.
       return p.name === "run_name" ? tagTest(RUN_NAME_TAG, p.test) : compareString(COLUMNS[p.name], p.test);

@@ -185,6 +185,11 @@ describe("runs/search over metric values", () => {
     expect(await where("metrics.m < 50")).toEqual(["a", "b", "d", "f"]);
     expect(await where("metrics.m != 1")).toEqual(["b", "d", "e", "f"]);
     expect(await where("metrics.m >= 1.7976931348623157e308")).toEqual(["e"]);
+    // Filtered and ordered on the same key: the test reads the row the order joins.
+    const both = async (filter: string, by: string) => names(await post("/runs/search", { experiment_ids: [exp], filter, order_by: [by] }));
+    expect(await both("metrics.m < 50", "metrics.m ASC")).toEqual(["f", "d", "a", "b"]);
+    expect(await both("metrics.m != 1", "metrics.m DESC")).toEqual(["e", "d", "f", "b"]);
+    expect(await both("tags.`mlflow.runName` != 'c'", "tags.`mlflow.runName` DESC")).toEqual(["f", "e", "d", "b", "a"]);
   });
 });
 

@@ -116,6 +116,15 @@ describe("compiled searches", () => {
     expect(byStart).not.toContain("r.start_time DESC");
   });
 
+  it("test a filtered key the order joins on the joined row, without another lookup", () => {
+    const { sql: text } = dialect.sqlToQuery(
+      compileRunSearch({ experimentIds: [1], lifecycleStages: ["active"], predicates: runFilter("metrics.loss < 0.5 AND params.p = 'x'"), order: runOrder(["metrics.loss"]), offset: 0, limit: 1 }),
+    );
+    expect(text).toContain("o0.value < ?");
+    expect(text).not.toContain("FROM latest_metrics m");
+    expect(text).toContain("FROM params p");
+  });
+
   it("run against D1 as valid SQL for every predicate and order kind", async () => {
     const predicates = runFilter(
       "metrics.m > 1 AND params.p != 'x' AND tags.t ILIKE 'a%' AND run_name LIKE 'r%' AND status = 'RUNNING' AND run_id NOT IN ('a') AND start_time >= 0 AND end_time < 5 AND datasets.name = 'd' AND datasets.digest IN ('x') AND datasets.context LIKE 't%'",
