@@ -19,10 +19,11 @@ import { notSetUp, permissionDenied, rateLimited, unauthenticated } from "./resp
 export function authentication(routes: readonly Route[]): MiddlewareHandler<AppEnv> {
   const table = routeTable(routes);
   return async (c, next) => {
+    if (!authEnabled(c.env)) return next();
     const method = c.req.method === "HEAD" ? "GET" : c.req.method;
     const [matches] = table.match(method, getPath(c.req.raw));
     const [route, params] = matches[0] ?? [];
-    if (route?.access === "public" || method === "OPTIONS" || !authEnabled(c.env)) return next();
+    if (route?.access === "public" || method === "OPTIONS") return next();
     if (!c.env.MLFLARE_ADMIN_TOKEN) return notSetUp();
 
     const credential = parseAuthorization(c.req.header("Authorization"));
