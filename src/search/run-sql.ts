@@ -31,8 +31,8 @@ const COLUMNS: Record<StringAttribute | TimeAttribute, SQL> = {
 
 
 /**
- * One SELECT of the matching runs of one page (their `runs` row, numbered `n` in
- * MLflow's order), which store/runs.ts completes with their data. Every filter is an
+ * One SELECT of the matching runs of one page (their ids, numbered `n` in MLflow's
+ * order), which store/runs.ts completes with their data. Every filter is an
  * EXISTS over the latest metrics, params, tags or inputs of the run (or a test of a row
  * the order joins), so nothing is filtered outside SQL and no row is duplicated.
  *
@@ -52,7 +52,7 @@ export function compileRunSearch(q: RunSearch): SQL {
   if (!q.order.some((o) => o.kind === "attribute" && o.name === "start_time")) orderTerms.push(sql.raw("r.start_time DESC"));
   orderTerms.push(sql.raw("r.run_id ASC"));
   const order = sql.join(orderTerms, sql`, `);
-  return sql`SELECT row_number() OVER (ORDER BY ${order}) AS n, r.* FROM runs r${sql.join(joins, sql``)}
+  return sql`SELECT row_number() OVER (ORDER BY ${order}) AS n, r.run_id FROM runs r${sql.join(joins, sql``)}
     WHERE ${inJson(sql.raw("r.experiment_id"), q.experimentIds)}
       AND ${inJson(sql.raw("r.lifecycle_stage"), q.lifecycleStages)}${andAll([...readable(q.reader), ...q.predicates.map((p) => predicate(p, joined))])}
     ORDER BY ${order} LIMIT ${q.limit} OFFSET ${q.offset}`;

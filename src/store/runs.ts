@@ -28,12 +28,12 @@ export async function findRunInfo(db: Database, runId: string): Promise<RunInfo 
  * const [run] = await loadRuns(db, [runId]);
  */
 export const loadRuns = (db: Database, runIds: readonly string[]): Promise<Run[]> =>
-  runIds.length === 0 ? Promise.resolve([]) : readRuns(db, sql`SELECT j.key AS n, r.* FROM json_each(${JSON.stringify(runIds)}) j JOIN runs r ON r.run_id = j.value`);
+  runIds.length === 0 ? Promise.resolve([]) : readRuns(db, sql`SELECT key AS n, value AS run_id FROM json_each(${JSON.stringify(runIds)})`);
 
 /**
  * Whole runs (info, latest metrics, params, tags, inputs, outputs) of the runs `page`
- * selects (`n`, then the `runs` row), in order of `n`, in ONE statement and one D1 round
- * trip. Each run comes as a row of JSON: info, params, tags, inputs and outputs are text
+ * selects (`n` and `run_id`; unknown ids are skipped), in order of `n`, in ONE statement
+ * and one D1 round trip. Each run comes as a row of JSON: info, params, tags, inputs and outputs are text
  * and integers, which JSON carries exactly. Latest metrics come as rows of their own, since
  * SQLite's JSON prints a double to 15 digits only. A run whose lists pass D1's 2 MB limit
  * on a value cannot travel as JSON; then the page is read again as rows, one statement per list.
@@ -50,15 +50,21 @@ export async function readRuns(db: Database, page: SQL): Promise<Run[]> {
   }
 }
 
-/** The run columns, named as `RunInfo` names them, as `json_object` arguments. */
-const INFO_JSON = sql.raw(
-  `json_object(${Object.entries(infoColumns)
-    .map(([field, column]) => `'${field}', page.${column.name}`)
-    .join(", ")})`,
-);
+/** `RunInfo`'s fields, in the order of the JSON array that carries a run's info. */
+const INFO_FIELDS = Object.entries(infoColumns);
+const INFO_JSON = sql.raw(`json_array(${INFO_FIELDS.map(([, column]) => `r.${column.name}`).join(", ")})`);
+const PAGE_RUNS = sql.raw("page JOIN runs r ON r.run_id = page.run_id");
 
+const toRunInfo = (values: unknown[]) => Object.fromEntries(INFO_FIELDS.map(([field], i) => [field, values[i]])) as unknown as RunInfo;
+
+/** A run's params or tags as `[key, value, position]` triples: sorting them here costs less than in SQLite. */
 const keyValues = (table: string) =>
-  sql.raw(`(SELECT json_group_array(json_array(x.key, x.value) ORDER BY x.position) FROM ${table} x WHERE x.run_id = page.run_id)`);
+  sql.raw(`(SELECT json_group_array(json_array(x.key, x.value, x.position)) FROM ${table} x WHERE x.run_id = page.run_id)`);
+
+function pushInOrder(list: KeyValue[], json: string) {
+  const items = (JSON.parse(json) as [string, string, number][]).sort((a, b) => a[2] - b[2]);
+  for (const [key, value] of items) list.push({ key, value });
+}
 
 /** An input with its dataset's columns (named as `InputRow` names them) and its tags. */
 const INPUT_JSON = sql.raw(`json_object('inputId', i.input_id, 'sourceType', i.source_type, 'sourceId', i.source_id, 'name', d.name,
@@ -69,14 +75,15 @@ const OUTPUTS = sql.raw("(SELECT json_group_array(json_array(o.model_id, o.step)
 const METRIC_ROWS = sql.raw("SELECT n, m.position, m.key, m.value, m.is_nan, m.timestamp, m.step FROM page JOIN latest_metrics m ON m.run_id = page.run_id");
 
 /**
- * One row per run (`position` null; a to e: info, params, tags, inputs and outputs as
- * JSON), then one per latest metric (a to e: key, value, is_nan, timestamp, step).
+ * One row per run (`position` null; a to e as JSON: info in `INFO_FIELDS` order, params,
+ * tags, inputs, outputs), then one per latest metric (a to e: key, value, is_nan,
+ * timestamp, step). The page keeps only ids, so its sort moves little.
  */
 function runsAsJson(page: SQL): SQL {
   return sql`WITH page AS MATERIALIZED (${page})
     SELECT n, NULL AS position, ${INFO_JSON} AS a, ${keyValues("params")} AS b, ${keyValues("run_tags")} AS c,
       (SELECT json_group_array(${INPUT_JSON} ORDER BY i.position) FROM ${INPUTS_FROM}) AS d, ${OUTPUTS} AS e
-    FROM page
+    FROM ${PAGE_RUNS}
     UNION ALL ${METRIC_ROWS}
     ORDER BY n, position`;
 }
@@ -110,9 +117,9 @@ function runsByN(rows: RunRow[]): Map<number, Run> {
   const runs = new Map<number, Run>();
   for (const row of rows) {
     if (row.position === null) {
-      const run = emptyRun(JSON.parse(row.a as string));
-      for (const [key, value] of JSON.parse(row.b as string) as [string, string][]) run.params.push({ key, value });
-      for (const [key, value] of JSON.parse(row.c as string) as [string, string][]) run.tags.push({ key, value });
+      const run = emptyRun(toRunInfo(JSON.parse(row.a as string)));
+      pushInOrder(run.params, row.b as string);
+      pushInOrder(run.tags, row.c as string);
       for (const input of JSON.parse(row.d as string) as InputRow[]) addInput(run, input);
       for (const [modelId, step] of JSON.parse(row.e as string) as [string, number][]) run.modelOutputs.push({ modelId, step });
       runs.set(row.n, run);
@@ -137,7 +144,7 @@ function addInput(run: Run, input: InputRow) {
 async function readRunsAsRows(db: Database, page: SQL): Promise<Run[]> {
   const withPage = (select: SQL) => batchable(db, db.all(sql`WITH page AS MATERIALIZED (${page}) ${select}`));
   const [runRows, params, tags, inputs] = await db.batch([
-    withPage(sql`SELECT n, NULL AS position, ${INFO_JSON} AS a, '[]' AS b, '[]' AS c, '[]' AS d, ${OUTPUTS} AS e FROM page
+    withPage(sql`SELECT n, NULL AS position, ${INFO_JSON} AS a, '[]' AS b, '[]' AS c, '[]' AS d, ${OUTPUTS} AS e FROM ${PAGE_RUNS}
       UNION ALL ${METRIC_ROWS} ORDER BY n, position`),
     withPage(sql`SELECT n, x.key, x.value FROM page JOIN params x ON x.run_id = page.run_id ORDER BY n, x.position`),
     withPage(sql`SELECT n, x.key, x.value FROM page JOIN run_tags x ON x.run_id = page.run_id ORDER BY n, x.position`),
