@@ -33,10 +33,10 @@ export const loadRuns = (db: Database, runIds: readonly string[]): Promise<Run[]
 /**
  * Whole runs (info, latest metrics, params, tags, inputs, outputs) of the runs `page`
  * selects (`n` and `run_id`; unknown ids are skipped), in order of `n`, in ONE statement
- * and one D1 round trip. Each run comes as a row of JSON: info, params, tags, inputs and outputs are text
- * and integers, which JSON carries exactly. Latest metrics come as rows of their own, since
- * SQLite's JSON prints a double to 15 digits only. A run whose lists pass D1's 2 MB limit
- * on a value cannot travel as JSON; then the page is read again as rows, one statement per list.
+ * and one D1 round trip. A run's info, params, tags, inputs and outputs travel as JSON
+ * (text and integers, which JSON carries exactly); its latest metrics as rows of their
+ * own, since SQLite's JSON prints a double to 15 digits only. A run whose lists pass D1's
+ * 2 MB limit on one value cannot travel as JSON: then the page is read again as rows.
  *
  * @example
  * await readRuns(db, compileRunSearch(search))
