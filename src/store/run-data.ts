@@ -102,8 +102,8 @@ function metricWrites(runId: string, metrics: MetricPoint[], guard: SQL): SQL[] 
 /**
  * Points travel as `{"<key>": {"<step> <timestamp>": value, …}, …}`, NaN as null, so
  * `json_each` hands SQLite each point as a label and a number it reads without parsing
- * a nested array per point: this statement costs half what `[value, …]` arrays did for a
- * batch of 1,000. json_each keeps repeated labels, as a repeated (step, timestamp) with
+ * a nested array per point: for a batch of 1,000 its SQL took about 30% less time than
+ * with `[value, …]` arrays. json_each keeps repeated labels, as a repeated (step, timestamp) with
  * another value must be kept; step and timestamp become integers by column affinity.
  */
 function historyWrite(runId: string, metrics: MetricPoint[], guard: SQL): SQL {
