@@ -134,6 +134,32 @@ describe("log-batch", () => {
     expect(loss.at(-1)).toEqual({ key: "loss", value: "NaN", timestamp: 5, step: Number.MAX_SAFE_INTEGER });
   });
 
+  it("stores doubles of every magnitude exactly, in the history and as latest values", async () => {
+    const run_id = await newRun();
+    const bits = new DataView(new ArrayBuffer(8));
+    let seed = 12345;
+    const random32 = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
+    const doubles: number[] = [5e-324, -5e-324, 2.2250738585072014e-308, 1.7976931348623157e308, 1e-300, 123456789e280];
+    while (doubles.length < 400) {
+      bits.setUint32(0, random32());
+      bits.setUint32(4, random32());
+      const v = bits.getFloat64(0);
+      if (Number.isFinite(v) && v !== 0) doubles.push(v);
+    }
+    const metrics = doubles.map((value, step) => ({ key: `k${step % 4}`, value, timestamp: 7, step }));
+    expect((await post("/runs/log-batch", { run_id, metrics: metrics.slice(0, 200) })).status).toBe(200);
+    expect((await post("/runs/log-batch", { run_id, metrics: metrics.slice(200) })).status).toBe(200);
+    for (let k = 0; k < 4; k++) {
+      const history = (await get("/metrics/get-history", { run_id, metric_key: `k${k}` })).json.metrics.sort((a: any, b: any) => a.step - b.step);
+      expect(history.map((m: any) => m.value)).toEqual(doubles.filter((_, i) => i % 4 === k));
+    }
+    const latest = Object.fromEntries((await runData(run_id)).metrics.map((m: any) => [m.key, m.value]));
+    expect(latest).toEqual({ k0: doubles[396], k1: doubles[397], k2: doubles[398], k3: doubles[399] });
+    const linked = { key: "linked", value: doubles[1], timestamp: 7, step: 0, model_id: "m-none", dataset_name: "d", dataset_digest: "x" };
+    await post("/runs/log-batch", { run_id, metrics: [linked] });
+    expect((await get("/metrics/get-history", { run_id, metric_key: "linked" })).json.metrics[0].value).toBe(doubles[1]);
+  });
+
   it("enforces MLflow's limits", async () => {
     const run_id = await newRun();
     const many = (n: number, f: (i: number) => object) => Array.from({ length: n }, (_, i) => f(i));
