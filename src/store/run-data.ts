@@ -127,18 +127,24 @@ const exactValue = (m: SQL, e: SQL) => sql`${m} * pow(2.0, ${e})`;
  * and timestamp become integers by column affinity.
  */
 function historyWrite(runId: string, metrics: MetricPoint[], guard: SQL): SQL {
-  const groups = new Map<string, { key: string; e: number; entries: string[] }>();
+  const byKey = new Map<string, Map<number, string[]>>();
   for (const m of metrics) {
+    let binades = byKey.get(m.key);
+    if (!binades) byKey.set(m.key, (binades = new Map()));
     const [mantissa, e] = m.isNan ? [null, 0] : exactParts(m.value);
-    const id = `${e} ${m.key}`;
-    let group = groups.get(id);
-    if (!group) groups.set(id, (group = { key: m.key, e, entries: [] }));
-    group.entries.push(`"${m.step} ${m.timestamp}":${mantissa}`);
+    let entries = binades.get(e);
+    if (!entries) binades.set(e, (entries = []));
+    entries.push(`"${m.step} ${m.timestamp}":${mantissa}`);
   }
-  const points = `[${[...groups.values()].map((g) => `[${JSON.stringify(g.key)},${g.e},{${g.entries.join(",")}}]`).join(",")}]`;
-  return sql`WITH g AS MATERIALIZED (SELECT value ->> 0 AS key, value ->> 1 AS e, value -> 2 AS points FROM json_each(${points}))
+  const groups: string[] = [];
+  for (const [key, binades] of byKey) {
+    for (const [e, entries] of binades) groups.push(`[${JSON.stringify(key)},${e},{${entries.join(",")}}]`);
+  }
+  const points = `[${groups.join(",")}]`;
+  return sql`WITH g AS MATERIALIZED (SELECT value ->> 0 AS key, ${exactValue(sql.raw("1"), sql.raw("value ->> 1"))} AS scale, value -> 2 AS points
+                                     FROM json_each(${points}))
     INSERT OR IGNORE INTO metrics (run_id, key, value, is_nan, timestamp, step)
-    SELECT ${runId}, g.key, coalesce(${exactValue(sql.raw("p.atom"), sql.raw("g.e"))}, 0), p.atom IS NULL,
+    SELECT ${runId}, g.key, coalesce(p.atom * g.scale, 0), p.atom IS NULL,
            substr(p.key, instr(p.key, ' ') + 1), substr(p.key, 1, instr(p.key, ' ') - 1)
     FROM g, json_each(g.points) p WHERE ${guard}`;
 }
