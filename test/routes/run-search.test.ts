@@ -175,7 +175,7 @@ describe("runs/search over metric values", () => {
     for (const [name, value] of Object.entries(values)) {
       made[name] = await createRun(exp, name, T0, []);
       const metrics = value === undefined ? [] : [{ key: "m", value: 100, timestamp: 1, step: 0 }, { key: "m", value, timestamp: 2, step: 1 }];
-      await ok(post("/runs/log-batch", { run_id: made[name], metrics }));
+      await ok(post("/runs/log-batch", { run_id: made[name], metrics, params: value === undefined ? [] : [{ key: "p", value: name }] }));
     }
     const order = async (dir: string) => names(await post("/runs/search", { experiment_ids: [exp], order_by: [`metrics.m ${dir}`] }));
     expect(await order("ASC")).toEqual(["f", "d", "a", "e", "b", "c"]);
@@ -190,6 +190,8 @@ describe("runs/search over metric values", () => {
     expect(await both("metrics.m < 50", "metrics.m ASC")).toEqual(["f", "d", "a", "b"]);
     expect(await both("metrics.m != 1", "metrics.m DESC")).toEqual(["e", "d", "f", "b"]);
     expect(await both("tags.`mlflow.runName` != 'c'", "tags.`mlflow.runName` DESC")).toEqual(["f", "e", "d", "b", "a"]);
+    expect(await both("params.p != 'a'", "params.p DESC")).toEqual(["f", "e", "d", "b"]);
+    expect(await both("params.p LIKE '%'", "params.p ASC")).toEqual(["a", "b", "d", "e", "f"]);
   });
 });
 
