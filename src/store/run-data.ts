@@ -116,7 +116,8 @@ function exactParts(value: number): [number, number] {
   return [high >>> 31 ? -m : m, biased === 0 ? -1074 : biased - 1075];
 }
 
-const exactValue = (m: SQL, e: SQL) => sql`${m} * pow(2.0, ${e})`;
+const powerOfTwo = (e: SQL) => sql`pow(2.0, ${e})`;
+const exactValue = (m: SQL, e: SQL) => sql`${m} * ${powerOfTwo(e)}`;
 
 /**
  * Points travel grouped by key and binade, as `[[key, e, {"<step> <timestamp>": m, …}], …]`
@@ -141,7 +142,7 @@ function historyWrite(runId: string, metrics: MetricPoint[], guard: SQL): SQL {
     for (const [e, entries] of binades) groups.push(`[${JSON.stringify(key)},${e},{${entries.join(",")}}]`);
   }
   const points = `[${groups.join(",")}]`;
-  return sql`WITH g AS MATERIALIZED (SELECT value ->> 0 AS key, ${exactValue(sql.raw("1"), sql.raw("value ->> 1"))} AS scale, value -> 2 AS points
+  return sql`WITH g AS MATERIALIZED (SELECT value ->> 0 AS key, ${powerOfTwo(sql.raw("value ->> 1"))} AS scale, value -> 2 AS points
                                      FROM json_each(${points}))
     INSERT OR IGNORE INTO metrics (run_id, key, value, is_nan, timestamp, step)
     SELECT ${runId}, g.key, coalesce(p.atom * g.scale, 0), p.atom IS NULL,
