@@ -53,7 +53,6 @@ export async function readRuns(db: Database, page: SQL): Promise<Run[]> {
 /** `RunInfo`'s fields, in the order of the JSON array that carries a run's info. */
 const INFO_FIELDS = Object.entries(infoColumns);
 const INFO_JSON = sql.raw(`json_array(${INFO_FIELDS.map(([, column]) => `r.${column.name}`).join(", ")})`);
-const PAGE_RUNS = sql.raw("page JOIN runs r ON r.run_id = page.run_id");
 
 const toRunInfo = (values: unknown[]) => Object.fromEntries(INFO_FIELDS.map(([field], i) => [field, values[i]])) as unknown as RunInfo;
 
@@ -66,27 +65,35 @@ function pushInOrder(list: KeyValue[], json: string) {
   for (const [key, value] of items) list.push({ key, value });
 }
 
+const INPUT_TAGS = sql.raw("(SELECT json_group_array(json_array(t.name, t.value) ORDER BY t.name) FROM input_tags t WHERE t.input_id = i.input_id)");
 /** An input with its dataset's columns (named as `InputRow` names them) and its tags. */
-const INPUT_JSON = sql.raw(`json_object('inputId', i.input_id, 'sourceType', i.source_type, 'sourceId', i.source_id, 'name', d.name,
-  'digest', d.digest, 'datasetSourceType', d.source_type, 'source', d.source, 'schema', d.schema, 'profile', d.profile,
-  'tags', (SELECT json_group_array(json_array(t.name, t.value) ORDER BY t.name) FROM input_tags t WHERE t.input_id = i.input_id))`);
+const INPUT_JSON = sql`json_object('inputId', i.input_id, 'sourceType', i.source_type, 'sourceId', i.source_id, 'name', d.name,
+  'digest', d.digest, 'datasetSourceType', d.source_type, 'source', d.source, 'schema', d.schema, 'profile', d.profile, 'tags', ${INPUT_TAGS})`;
 const INPUTS_FROM = sql.raw("run_inputs i LEFT JOIN datasets d ON d.dataset_id = i.source_id WHERE i.run_id = page.run_id");
 const OUTPUTS = sql.raw("(SELECT json_group_array(json_array(o.model_id, o.step) ORDER BY o.rowid) FROM run_outputs o WHERE o.run_id = page.run_id)");
-const METRIC_ROWS = sql.raw("SELECT n, m.position, m.key, m.value, m.is_nan, m.timestamp, m.step FROM page JOIN latest_metrics m ON m.run_id = page.run_id");
+
+const withPage = (page: SQL, select: SQL) => sql`WITH page AS MATERIALIZED (${page}) ${select}`;
 
 /**
- * One row per run (`position` null; a to e as JSON: info in `INFO_FIELDS` order, params,
- * tags, inputs, outputs), then one per latest metric (a to e: key, value, is_nan,
- * timestamp, step). The page keeps only ids, so its sort moves little.
+ * One row per run (`position` null; a to e as JSON: info in `INFO_FIELDS` order, the
+ * `lists` params, tags and inputs, then outputs), then one per latest metric (a to e:
+ * key, value, is_nan, timestamp, step). The page keeps only ids, so its sort moves little.
  */
-function runsAsJson(page: SQL): SQL {
-  return sql`WITH page AS MATERIALIZED (${page})
-    SELECT n, NULL AS position, ${INFO_JSON} AS a, ${keyValues("params")} AS b, ${keyValues("run_tags")} AS c,
-      (SELECT json_group_array(${INPUT_JSON} ORDER BY i.position) FROM ${INPUTS_FROM}) AS d, ${OUTPUTS} AS e
-    FROM ${PAGE_RUNS}
-    UNION ALL ${METRIC_ROWS}
+const runsWithMetrics = (lists: { params: SQL; tags: SQL; inputs: SQL }) =>
+  sql`SELECT n, NULL AS position, ${INFO_JSON} AS a, ${lists.params} AS b, ${lists.tags} AS c, ${lists.inputs} AS d, ${OUTPUTS} AS e
+    FROM page JOIN runs r ON r.run_id = page.run_id
+    UNION ALL SELECT n, m.position, m.key, m.value, m.is_nan, m.timestamp, m.step FROM page JOIN latest_metrics m ON m.run_id = page.run_id
     ORDER BY n, position`;
-}
+
+const runsAsJson = (page: SQL) =>
+  withPage(
+    page,
+    runsWithMetrics({
+      params: keyValues("params"),
+      tags: keyValues("run_tags"),
+      inputs: sql`(SELECT json_group_array(${INPUT_JSON} ORDER BY i.position) FROM ${INPUTS_FROM})`,
+    }),
+  );
 
 type Cell = string | number | null;
 interface RunRow {
@@ -142,15 +149,16 @@ function addInput(run: Run, input: InputRow) {
  * whose lists are too big for one JSON value, so simplicity beats speed here.
  */
 async function readRunsAsRows(db: Database, page: SQL): Promise<Run[]> {
-  const withPage = (select: SQL) => batchable(db, db.all(sql`WITH page AS MATERIALIZED (${page}) ${select}`));
+  const rows = (select: SQL) => batchable(db, db.all(withPage(page, select)));
+  const keyValueRows = (table: string) =>
+    rows(sql`SELECT n, x.key, x.value FROM page JOIN ${sql.raw(table)} x ON x.run_id = page.run_id ORDER BY n, x.position`);
+  const none = sql.raw("'[]'");
   const [runRows, params, tags, inputs] = await db.batch([
-    withPage(sql`SELECT n, NULL AS position, ${INFO_JSON} AS a, '[]' AS b, '[]' AS c, '[]' AS d, ${OUTPUTS} AS e FROM ${PAGE_RUNS}
-      UNION ALL ${METRIC_ROWS} ORDER BY n, position`),
-    withPage(sql`SELECT n, x.key, x.value FROM page JOIN params x ON x.run_id = page.run_id ORDER BY n, x.position`),
-    withPage(sql`SELECT n, x.key, x.value FROM page JOIN run_tags x ON x.run_id = page.run_id ORDER BY n, x.position`),
-    withPage(sql`SELECT n, i.input_id AS inputId, i.source_type AS sourceType, i.source_id AS sourceId, d.name, d.digest,
-      d.source_type AS datasetSourceType, d.source, d.schema, d.profile,
-      (SELECT json_group_array(json_array(t.name, t.value) ORDER BY t.name) FROM input_tags t WHERE t.input_id = i.input_id) AS tags
+    rows(runsWithMetrics({ params: none, tags: none, inputs: none })),
+    keyValueRows("params"),
+    keyValueRows("run_tags"),
+    rows(sql`SELECT n, i.input_id AS inputId, i.source_type AS sourceType, i.source_id AS sourceId, d.name, d.digest,
+      d.source_type AS datasetSourceType, d.source, d.schema, d.profile, ${INPUT_TAGS} AS tags
       FROM page JOIN ${INPUTS_FROM} ORDER BY n, i.position`),
   ]);
   const byN = runsByN(runRows as RunRow[]);
