@@ -67,9 +67,9 @@ async function getArtifact(ctx: BenchContext, root: string, size: string): Promi
   const latencies: number[] = [];
   for (let i = 0; i < sizes.artifactRepeats; i++) {
     const { ms, value: received } = await timed(async () => {
-      const res = await client.raw("GET", `${PROXY}/artifacts/${root}/bench/big.bin`);
-      if (res.status !== 200) throw new ApiError(res.status, undefined, "GET artifact", (await res.text()).slice(0, 120));
-      return drain(res);
+      let bytes = 0;
+      await download(client, `${PROXY}/artifacts/${root}/bench/big.bin`, (chunk) => (bytes += chunk.byteLength));
+      return bytes;
     });
     if (received !== sizes.artifactBytes) return notRun("artifact GET", size, "failed", `received ${received} bytes, expected ${sizes.artifactBytes}`);
     latencies.push(ms);
@@ -116,25 +116,20 @@ async function multipartUpload(ctx: BenchContext, root: string, size: string): P
   return identical ? result : { ...result, status: "failed" };
 }
 
-/** SHA-256 (hex) of a downloaded artifact, streamed. */
-async function downloadDigest(client: MlflowClient, path: string): Promise<string> {
+/** Streams an artifact's body through `onChunk`, never holding it whole. */
+async function download(client: MlflowClient, path: string, onChunk: (chunk: Uint8Array) => void): Promise<void> {
   const res = await client.raw("GET", path);
   if (res.status !== 200) throw new ApiError(res.status, undefined, "GET artifact", (await res.text()).slice(0, 120));
+  for await (const chunk of res.body!) onChunk(chunk);
+}
+
+/** SHA-256 (hex) of a downloaded artifact, streamed. */
+async function downloadDigest(client: MlflowClient, path: string): Promise<string> {
   const hash = createHash("sha256");
-  for await (const chunk of res.body!) hash.update(chunk);
+  await download(client, path, (chunk) => hash.update(chunk));
   return hash.digest("hex");
 }
 
 function mibPerSecond(name: string, size: string, latencies: number[], bytes: number): WorkloadResult {
   return measuredSequential(name, size, latencies, (bytes / MIB) * latencies.length, "MiB/s");
-}
-
-async function drain(res: Response): Promise<number> {
-  let received = 0;
-  const reader = res.body!.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return received;
-    received += value.byteLength;
-  }
 }

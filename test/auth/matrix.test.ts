@@ -1,3 +1,3 @@
 import { runMatrix } from "./matrix";
 
-runMatrix(0, 1);
+runMatrix();

@@ -9,8 +9,7 @@ import { adminToken, asAdmin, bearer, createUser, send, uniqueName } from "./hel
  * The permission matrix: every route of the table the Worker is built from, on every mount,
  * by every kind of caller, must be allowed or refused exactly as its `access` declares.
  * Each route and mount gets fresh resources, so what one caller does (a MANAGE user deleting
- * the model) cannot change what the next one is allowed. The table is split into shards, one
- * test file each, because a test file's storage and runtime slow down as requests accumulate.
+ * the model) cannot change what the next one is allowed.
  */
 
 type Caller = "none" | "wrong" | "expired" | "revoked" | "NO_PERMISSIONS" | Level | "admin";
@@ -114,22 +113,21 @@ function request(route: Route, mount: string, f: Fixture, caller: Caller) {
 }
 
 /**
- * Declares the matrix tests of every `shards`-th route starting at `shard`.
+ * Declares the matrix tests, one per route.
  *
  * @example
- * runMatrix(0, 4); // in test/auth/matrix-0.test.ts
+ * runMatrix(); // in test/auth/matrix.test.ts
  */
-export function runMatrix(shard: number, shards: number) {
+export function runMatrix() {
   beforeAll(setUpCallers);
 
-  describe(`permission matrix, shard ${shard + 1} of ${shards}`, () => {
+  describe("permission matrix", () => {
     it("covers a route table whose every route declares its access", () => {
       expect(routes.length).toBeGreaterThan(20);
       for (const route of routes) expect(() => expected(route.access, "READ"), `${route.method} ${route.path}`).not.toThrow();
     });
 
-    routes.forEach((route, i) => {
-      if (i % shards !== shard) return;
+    routes.forEach((route) => {
       it(`${route.method} ${route.path} (${JSON.stringify(route.access)})`, async () => {
         const failures: string[] = [];
         for (const mount of mountPaths(route)) {

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { D1_CALLS_HEADER } from "../../src/app";
 import { createExperiment, expectError, post, unique } from "../helpers/api";
 import { RECORDED_RUN_IDS, RECORDED_SEARCHES } from "./run-search.recorded";
 
@@ -159,7 +160,7 @@ describe("runs/search", () => {
   it("is served on POST only, under /api and /ajax-api, in one D1 round trip", async () => {
     const r = await post("/runs/search", { experiment_ids: [main], max_results: 7 });
     expect(names(r)).toHaveLength(7);
-    expect(r.res.headers.get("X-Mlflare-D1-Calls")).toBe("1");
+    expect(r.res.headers.get(D1_CALLS_HEADER)).toBe("1");
     const ajax = await SELF_post("/ajax-api/2.0/mlflow/runs/search", { experiment_ids: [main], max_results: 1 });
     expect(ajax.status).toBe(200);
     const get = await SELF_post("/api/2.0/mlflow/runs/search", undefined, "GET");
