@@ -11,7 +11,7 @@
  * Environment: PORT; MLFLARE_AUTH=on with MLFLARE_ADMIN_TOKEN; INSPECTOR_PORT for a profiler.
  */
 import { randomBytes } from "node:crypto";
-import { appendFileSync, existsSync, readFileSync } from "node:fs";
+import { appendFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { Miniflare } from "miniflare";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
@@ -20,25 +20,15 @@ const STATE = ".wrangler/state/v3";
 const DEV_VARS = ".dev.vars";
 const SECRET_NAME = "MLFLARE_SIGNING_SECRET";
 
-/** `.dev.vars` (git-ignored) as KEY=value pairs; `#` comments and blank lines skipped. */
-function readDevVars(): Record<string, string> {
-  if (!existsSync(DEV_VARS)) return {};
-  const vars: Record<string, string> = {};
-  for (const line of readFileSync(DEV_VARS, "utf8").split("\n")) {
-    const match = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
-    if (match) vars[match[1]] = match[2].replace(/^(["'])(.*)\1$/, "$2");
-  }
-  return vars;
-}
-
-/** Signed artifact URLs need a secret; a random one is kept in .dev.vars so links survive restarts. */
-function devVarsWithSigningSecret(): Record<string, string> {
-  const vars = readDevVars();
-  if (!vars[SECRET_NAME]) {
-    vars[SECRET_NAME] = randomBytes(32).toString("hex");
-    appendFileSync(DEV_VARS, `\n${SECRET_NAME}=${vars[SECRET_NAME]}\n`);
-  }
-  return vars;
+/**
+ * Signed artifact URLs need a secret. wrangler reads `.dev.vars` (git-ignored) into the
+ * bindings; when it has none, a random one is appended there so links survive restarts.
+ */
+function signingSecret(bindings: Record<string, unknown>): Record<string, string> {
+  if (bindings[SECRET_NAME]) return {};
+  const secret = randomBytes(32).toString("hex");
+  appendFileSync(DEV_VARS, `\n${SECRET_NAME}=${secret}\n`);
+  return { [SECRET_NAME]: secret };
 }
 
 function modeVars(): Record<string, string> {
@@ -60,7 +50,7 @@ async function main(bundle: string | undefined) {
     name: "mlflare",
     modules: true,
     scriptPath: resolve(bundle),
-    bindings: { ...workerOptions.bindings, ...devVarsWithSigningSecret(), ...modeVars() },
+    bindings: { ...workerOptions.bindings, ...signingSecret(workerOptions.bindings ?? {}), ...modeVars() },
     d1Persist: `${STATE}/d1`,
     r2Persist: `${STATE}/r2`,
     // Miniflare's entry socket, though `unsafeDirectSockets` saves ~0.4 ms a request: with a
