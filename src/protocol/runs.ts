@@ -43,18 +43,18 @@ export const LogBatch = message({
 }, ["run_id"]);
 /** A log-batch metric, typed as `LogMetric`'s fields are; a wrong type is a 400 naming the field. */
 export function parseMetric(raw: unknown, index: number): MetricInput {
-  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw badMetricField(index, "", raw);
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) badMetricField(index, "", raw);
   const m = raw as Record<string, unknown>;
   const out: MetricInput = {};
   for (const field of ["key", "model_id", "dataset_name", "dataset_digest"] as const) {
     const v = m[field];
     if (v === undefined || v === null) continue;
-    if (typeof v !== "string") throw badMetricField(index, field, v);
+    if (typeof v !== "string") badMetricField(index, field, v);
     out[field] = v;
   }
-  if (m.value !== undefined && m.value !== null) out.value = asDouble(m.value) ?? throwBad(index, "value", m.value);
+  if (m.value !== undefined && m.value !== null) out.value = asDouble(m.value) ?? badMetricField(index, "value", m.value);
   for (const field of ["timestamp", "step"] as const) {
-    if (m[field] !== undefined && m[field] !== null) out[field] = asI64(m[field]) ?? throwBad(index, field, m[field]);
+    if (m[field] !== undefined && m[field] !== null) out[field] = asI64(m[field]) ?? badMetricField(index, field, m[field]);
   }
   return out;
 }
@@ -69,13 +69,11 @@ export interface MetricInput {
   dataset_digest?: string;
 }
 
-const badMetricField = (index: number, field: string, value: unknown) =>
-  invalidParameter(
+function badMetricField(index: number, field: string, value: unknown): never {
+  throw invalidParameter(
     `Invalid value ${JSON.stringify(value)} for parameter 'metrics[${index}]${field ? `.${field}` : ""}' supplied. See the API docs for more information about request parameters.`,
   );
-const throwBad = (index: number, field: string, value: unknown): never => {
-  throw badMetricField(index, field, value);
-};
+}
 
 export const LogModel = message({ run_id: str(), model_json: str() }, ["run_id", "model_json"]);
 

@@ -1,7 +1,7 @@
 import { decode } from "../protocol/decode";
 import * as msg from "../protocol/artifacts";
 import { invalidParameter } from "../protocol/errors";
-import { jsonResponse } from "../protocol/json";
+import { jsonResponse, ok } from "../protocol/json";
 import { artifactPath, joinKey } from "../services/artifact-path";
 import * as artifacts from "../services/artifacts";
 import { runIdOf } from "../services/runs";
@@ -29,7 +29,7 @@ export const artifactRoutes: Route[] = [
     handler: async (c) => {
       const key = pathAfter(c, ARTIFACTS, "file");
       await artifacts.writeFile(c.env.ARTIFACTS, key, c.req.raw.body, contentLength(c));
-      return jsonResponse({});
+      return ok();
     },
   },
   {
@@ -46,7 +46,7 @@ export const artifactRoutes: Route[] = [
     access: { experiment: "MANAGE", from: "artifact_path" },
     handler: async (c) => {
       await artifacts.deleteArtifacts(c.env.ARTIFACTS, pathAfter(c, ARTIFACTS, "dir") || invalidRoot());
-      return jsonResponse({});
+      return ok();
     },
   },
   {

@@ -1,7 +1,7 @@
 import { decode } from "../protocol/decode";
 import * as msg from "../protocol/artifacts";
 import { invalidParameter } from "../protocol/errors";
-import { jsonResponse } from "../protocol/json";
+import { jsonResponse, ok } from "../protocol/json";
 import { statFile } from "../services/artifacts";
 import * as mpu from "../services/artifacts-multipart";
 import { PART_PATH, partScope, transferSigner } from "../services/artifacts-signers";
@@ -49,7 +49,7 @@ export const multipartRoutes: Route[] = [
       const dir = pathAfter(c, COMPLETE, "dir");
       const req = await decode(c, msg.CompleteMultipartUpload);
       await mpu.completeUpload(c.env.ARTIFACTS, mpu.uploadKey(dir, req.path), req.upload_id, req.parts);
-      return jsonResponse({});
+      return ok();
     },
   },
   {
@@ -61,7 +61,7 @@ export const multipartRoutes: Route[] = [
       const dir = pathAfter(c, ABORT, "dir");
       const req = await decode(c, msg.AbortMultipartUpload);
       await mpu.abortUpload(c.env.ARTIFACTS, mpu.uploadKey(dir, req.path), req.upload_id);
-      return jsonResponse({});
+      return ok();
     },
   },
   {

@@ -1,6 +1,6 @@
 import { decode } from "../protocol/decode";
 import { list, str } from "../protocol/fields";
-import { jsonResponse } from "../protocol/json";
+import { jsonResponse, ok } from "../protocol/json";
 import { message } from "../protocol/message";
 import * as msg from "../protocol/runs";
 import * as inputs from "../services/run-inputs";
@@ -18,7 +18,7 @@ export const runInputRoutes: Route[] = [
     handler: async (c) => {
       const req = await decode(c, msg.LogInputs);
       await inputs.logInputs(c.var.db, req.run_id, req);
-      return jsonResponse({});
+      return ok();
     },
   },
   {
@@ -29,7 +29,7 @@ export const runInputRoutes: Route[] = [
     handler: async (c) => {
       const req = await decode(c, msg.LogOutputs);
       await inputs.logOutputs(c.var.db, req.run_id, req.models);
-      return jsonResponse({});
+      return ok();
     },
   },
   {
@@ -40,7 +40,7 @@ export const runInputRoutes: Route[] = [
     handler: async (c) => {
       const req = await decode(c, msg.LogModel);
       await inputs.logModel(c.var.db, req.run_id, req.model_json);
-      return jsonResponse({});
+      return ok();
     },
   },
   {

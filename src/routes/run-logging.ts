@@ -1,5 +1,5 @@
 import { decode } from "../protocol/decode";
-import { jsonResponse } from "../protocol/json";
+import { ok } from "../protocol/json";
 import * as msg from "../protocol/runs";
 import * as logging from "../services/run-logging";
 import { runIdOf } from "../services/runs";
@@ -16,7 +16,7 @@ export const runLoggingRoutes: Route[] = [
     handler: async (c) => {
       const req = await decode(c, msg.LogMetric);
       await logging.logBatch(c.var.db, runIdOf(req), { metrics: [req] });
-      return jsonResponse({});
+      return ok();
     },
   },
   {
@@ -27,7 +27,7 @@ export const runLoggingRoutes: Route[] = [
     handler: async (c) => {
       const req = await decode(c, msg.LogParam);
       await logging.logBatch(c.var.db, runIdOf(req), { params: [req] });
-      return jsonResponse({});
+      return ok();
     },
   },
   {
@@ -38,7 +38,7 @@ export const runLoggingRoutes: Route[] = [
     handler: async (c) => {
       const req = await decode(c, msg.SetTag);
       await logging.logBatch(c.var.db, runIdOf(req), { tags: [req] });
-      return jsonResponse({});
+      return ok();
     },
   },
   {
@@ -49,7 +49,7 @@ export const runLoggingRoutes: Route[] = [
     handler: async (c) => {
       const req = await decode(c, msg.DeleteTag);
       await logging.deleteTag(c.var.db, req.run_id, req.key);
-      return jsonResponse({});
+      return ok();
     },
   },
   {
@@ -60,7 +60,7 @@ export const runLoggingRoutes: Route[] = [
     handler: async (c) => {
       const req = await decode(c, msg.LogBatch);
       await logging.logBatch(c.var.db, req.run_id, { ...req, metrics: req.metrics?.map(msg.parseMetric) });
-      return jsonResponse({});
+      return ok();
     },
   },
 ];

@@ -1,5 +1,5 @@
 import { decode } from "../protocol/decode";
-import { jsonResponse } from "../protocol/json";
+import { jsonResponse, ok } from "../protocol/json";
 import * as msg from "../protocol/runs";
 import * as runs from "../services/runs";
 import type { Route } from "./route";
@@ -45,7 +45,7 @@ export const runRoutes: Route[] = [
     access: { experiment: "MANAGE", from: "run_id" },
     handler: async (c) => {
       await runs.deleteRun(c.var.db, runs.runIdOf(await decode(c, msg.RunRef)));
-      return jsonResponse({});
+      return ok();
     },
   },
   {
@@ -55,7 +55,7 @@ export const runRoutes: Route[] = [
     access: { experiment: "MANAGE", from: "run_id" },
     handler: async (c) => {
       await runs.restoreRun(c.var.db, runs.runIdOf(await decode(c, msg.RunRef)));
-      return jsonResponse({});
+      return ok();
     },
   },
 ];

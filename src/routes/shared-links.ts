@@ -1,6 +1,6 @@
 import { decode } from "../protocol/decode";
 import * as msg from "../protocol/artifacts";
-import { jsonResponse } from "../protocol/json";
+import { jsonResponse, ok } from "../protocol/json";
 import * as artifacts from "../services/artifacts";
 import { SHARED_PATH } from "../services/artifacts-signers";
 import { checkSignedClaim, shareLink } from "../services/artifacts-share";
@@ -57,7 +57,7 @@ export const sharedLinkRoutes: Route[] = [
       const key = pathAfter(c, SHARED_PATH, "file");
       await checkSignedClaim(c.env, { method: "PUT", key }, c.req.query("expires"), c.req.query("sig"));
       await artifacts.writeFile(c.env.ARTIFACTS, key, c.req.raw.body, contentLength(c));
-      return jsonResponse({});
+      return ok();
     },
   },
 ];

@@ -70,16 +70,17 @@ const joinedKey = (kind: string, key: string) => `${kind}:${key}`;
  * a missing value fails every test, as it fails the EXISTS).
  */
 function predicate(p: RunPredicate, joined: Map<string, SQL>): SQL {
-  const column = p.kind === "metric" || p.kind === "param" || p.kind === "tag" ? joined.get(joinedKey(p.kind, p.key)) : undefined;
+  if (p.kind === "metric" || p.kind === "param" || p.kind === "tag") {
+    const column = joined.get(joinedKey(p.kind, p.key));
+    if (column) return p.kind === "metric" ? compareNumber(column, p.test) : compareString(column, p.test);
+  }
   switch (p.kind) {
     case "metric":
-      if (column) return compareNumber(column, p.test);
       return sql`EXISTS (SELECT 1 FROM latest_metrics m WHERE m.run_id = r.run_id AND m.key = ${p.key} AND ${compareNumber(sql.raw("m.value"), p.test)})`;
     case "param":
-      if (column) return compareString(column, p.test);
       return sql`EXISTS (SELECT 1 FROM params p WHERE p.run_id = r.run_id AND p.key = ${p.key} AND ${compareString(sql.raw("p.value"), p.test)})`;
     case "tag":
-      return column ? compareString(column, p.test) : tagTest(p.key, p.test);
+      return tagTest(p.key, p.test);
     case "attribute":
       // MLflow matches run names on the mlflow.runName tag, which older runs carry without a name column.
       return p.name === "run_name" ? tagTest(RUN_NAME_TAG, p.test) : compareString(COLUMNS[p.name], p.test);

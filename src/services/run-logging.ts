@@ -3,7 +3,7 @@ import { missingParameter } from "../protocol/message";
 import { RUN_NAME_TAG, type KeyValue, type MetricInput } from "../protocol/runs";
 import type { Database } from "../store/db";
 import { deleteRunTag, writeRunData, type MetricPoint } from "../store/run-data";
-import { assertActive, runNotFound, runTag } from "./runs";
+import { assertActive, runNameOf, runNotFound, runTag } from "./runs";
 import { LIMITS, truncate, validateKey } from "./validation";
 
 interface BatchInput {
@@ -25,16 +25,15 @@ export async function logBatch(db: Database, runId: string, batch: BatchInput) {
   const tags = batch.tags ?? [];
   checkBatchLimits(metrics.length, params.length, tags.length);
   const validKeys = new Set<string>();
-  const write = {
+  const runTags = tags.map((t) => runTag(t.key, t.value));
+  const rename = runNameOf(runTags);
+  const outcome = await writeRunData(db, runId, {
     metrics: metrics.map((m) => metricPoint(m, validKeys)),
     params: uniqueParams(params.map((p) => ({ key: validateKey("param", p.key), value: truncate(p.value ?? "", LIMITS.paramValue) }))),
-    tags: tags.map((t) => runTag(t.key, t.value)),
-    rename: undefined as string | undefined,
-  };
-  // An empty mlflow.runName leaves the name alone, as MLflow's update of the run info does.
-  write.rename = write.tags.findLast((t) => t.key === RUN_NAME_TAG)?.value || undefined;
-  if (write.rename === undefined) write.tags = write.tags.filter((t) => t.key !== RUN_NAME_TAG);
-  const outcome = await writeRunData(db, runId, write);
+    // An empty mlflow.runName leaves the name (and the tag) alone.
+    tags: rename === undefined ? runTags.filter((t) => t.key !== RUN_NAME_TAG) : runTags,
+    rename,
+  });
   if (outcome.lifecycleStage === undefined) throw runNotFound(runId);
   assertActive(runId, outcome.lifecycleStage);
   if (outcome.paramConflicts.length) throw paramChanged(runId, outcome.paramConflicts);

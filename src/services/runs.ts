@@ -47,12 +47,15 @@ export const runNotFound = (runId: string) => notFound(`Run with id=${runId} not
  * Creates a run in an active experiment. Its name comes from `run_name`, else the
  * `mlflow.runName` tag, else is generated; the tag always ends up holding it.
  */
+/** The run name tags set: the last `mlflow.runName`, an empty one counting as none (as in MLflow's run info update). */
+export const runNameOf = (tags: KeyValue[]) => tags.findLast((t) => t.key === RUN_NAME_TAG)?.value || undefined;
+
 export async function createRun(
   db: Database,
   req: { experiment_id?: string; user_id?: string; run_name?: string; start_time?: number; tags?: { key?: string; value?: string }[] },
 ): Promise<Run> {
   const tags = (req.tags ?? []).map((t) => runTag(t.key, t.value));
-  const nameTag = tags.findLast((t) => t.key === RUN_NAME_TAG)?.value || undefined;
+  const nameTag = runNameOf(tags);
   if (req.run_name && nameTag !== undefined && req.run_name !== nameTag) {
     throw invalidParameter(
       `Both 'run_name' argument and 'mlflow.runName' tag are specified, but with different values (run_name='${req.run_name}', mlflow.runName='${nameTag}').`,

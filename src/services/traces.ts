@@ -72,8 +72,7 @@ export interface TraceWithSpans {
  * `allowPartial` a trace whose root span has not arrived is "not fully exported".
  */
 export async function getTrace(db: Database, traceId: string, allowPartial = false): Promise<TraceWithSpans> {
-  const [[info], spansById] = await Promise.all([store.findTraceInfos(db, [traceId]), store.findSpans(db, [traceId])]);
-  if (!info) throw traceNotFound(traceId);
+  const [info, spansById] = await Promise.all([getTraceInfo(db, traceId), store.findSpans(db, [traceId])]);
   const spans = spansById.get(traceId) ?? [];
   if (!allowPartial && !spans.some((s) => s.root)) {
     throw notFound(`Trace with ID ${traceId} is not fully exported yet, please try again later.`);
