@@ -3,7 +3,7 @@ import { alias } from "drizzle-orm/sqlite-core";
 import type { LoggedModel, LoggedModelMetric } from "../protocol/logged-models";
 import type { Reader } from "../search/reader";
 import { batchable, type Database } from "./db";
-import { loggedModelParams, loggedModels, loggedModelTags, metrics } from "./schema/index";
+import { loggedModelParams, loggedModels, loggedModelTags, metrics, runs } from "./schema/index";
 import { readableExperimentsCondition } from "./permissions";
 import { inJson } from "./sql";
 
@@ -79,14 +79,15 @@ function childQueries(db: Database, ids: string[]) {
         isNan: metrics.isNan,
         timestamp: metrics.timestamp,
         step: metrics.step,
-        runId: metrics.runId,
+        runId: runs.runId,
         datasetName: metrics.datasetName,
         datasetDigest: metrics.datasetDigest,
       })
       .from(metrics)
+      .innerJoin(runs, eq(runs.runKey, metrics.runKey))
       .where(and(isNotNull(metrics.modelId), inJson(metrics.modelId, ids)))
       // The metrics table has no insertion order (WITHOUT ROWID): points come in logging-time order.
-      .orderBy(metrics.timestamp, metrics.step, metrics.key, metrics.runId),
+      .orderBy(metrics.timestamp, metrics.step, metrics.key, runs.runId),
   ] as const;
 }
 

@@ -6,8 +6,11 @@ import { inJson } from "./sql";
 
 type Row = { key: string; value: number; isNan: number; timestamp: number; step: number; runId: string };
 const point = (r: Row): Metric & { runId: string } => ({ ...toMetric(r), runId: r.runId });
-/** Named as `Row` in SQL, so rows need no renaming in JavaScript. */
-const COLUMNS = sql.raw("run_id AS runId, key, value, is_nan AS isNan, timestamp, step");
+/**
+ * A run's points with its run id (metrics name the run by its run key), named as `Row`
+ * so rows need no renaming in JavaScript.
+ */
+const RUN_POINTS = sql.raw("r.run_id AS runId, m.key, m.value, m.is_nan AS isNan, m.timestamp, m.step FROM runs r JOIN metrics m ON m.run_key = r.run_key");
 
 /**
  * One page of a metric's history in (timestamp, step, value) order. The primary key is in
@@ -15,17 +18,17 @@ const COLUMNS = sql.raw("run_id AS runId, key, value, is_nan AS isNan, timestamp
  */
 export async function readHistory(db: Database, runId: string, key: string, page: { offset: number; limit?: number }) {
   const limit = page.limit ?? -1;
-  const rows = await db.all<Row>(sql`SELECT ${COLUMNS} FROM metrics
-    WHERE run_id = ${runId} AND key = ${key}
-    ORDER BY timestamp, step, value LIMIT ${limit} OFFSET ${page.offset}`);
+  const rows = await db.all<Row>(sql`SELECT ${RUN_POINTS}
+    WHERE r.run_id = ${runId} AND m.key = ${key}
+    ORDER BY m.timestamp, m.step, m.value LIMIT ${limit} OFFSET ${page.offset}`);
   return rows.map(point);
 }
 
 /** Histories of several runs: runs by id, each in (timestamp, step, value) order. */
 export async function readHistories(db: Database, runIds: readonly string[], key: string, limit: number) {
-  const rows = await db.all<Row>(sql`SELECT ${COLUMNS} FROM metrics
-    WHERE ${inJson(sql.raw("run_id"), runIds)} AND key = ${key}
-    ORDER BY run_id, timestamp, step, value LIMIT ${limit}`);
+  const rows = await db.all<Row>(sql`SELECT ${RUN_POINTS}
+    WHERE ${inJson(sql.raw("r.run_id"), runIds)} AND m.key = ${key}
+    ORDER BY r.run_id, m.timestamp, m.step, m.value LIMIT ${limit}`);
   return rows.map(point);
 }
 
@@ -53,22 +56,22 @@ export async function readSampledHistories(
 ) {
   const runs = JSON.stringify(runIds);
   const query = sql`
-    WITH requested AS (SELECT value AS run_id, key AS position FROM json_each(${runs})),
+    WITH requested AS (SELECT r.run_id, r.run_key, j.key AS position FROM json_each(${runs}) j JOIN runs r ON r.run_id = j.value),
     spans AS (
-      SELECT run_id,
-        (SELECT MIN(step) FROM metrics WHERE run_id = r.run_id AND key = ${key}) AS first,
-        (SELECT MAX(step) FROM metrics WHERE run_id = r.run_id AND key = ${key}) AS last
+      SELECT run_key,
+        (SELECT MIN(step) FROM metrics WHERE run_key = r.run_key AND key = ${key}) AS first,
+        (SELECT MAX(step) FROM metrics WHERE run_key = r.run_key AND key = ${key}) AS last
       FROM requested r),
     bounds AS (SELECT CAST(${range.start ?? 0} AS INTEGER) AS lo,
                       COALESCE(CAST(${range.end ?? null} AS INTEGER), (SELECT MAX(last) FROM spans), 0) AS hi,
                       CAST(${maxResults} AS INTEGER) AS m),
     in_range AS (
-      SELECT * FROM (SELECT s.run_id,
-        (SELECT MIN(step) FROM metrics WHERE run_id = s.run_id AND key = ${key} AND step BETWEEN lo AND hi) AS a,
-        (SELECT MAX(step) FROM metrics WHERE run_id = s.run_id AND key = ${key} AND step BETWEEN lo AND hi) AS b
+      SELECT * FROM (SELECT s.run_key,
+        (SELECT MIN(step) FROM metrics WHERE run_key = s.run_key AND key = ${key} AND step BETWEEN lo AND hi) AS a,
+        (SELECT MAX(step) FROM metrics WHERE run_key = s.run_key AND key = ${key} AND step BETWEEN lo AND hi) AS b
         FROM spans s, bounds) WHERE a IS NOT NULL),
     counted AS MATERIALIZED (
-      SELECT i.*, (SELECT COUNT(DISTINCT step) FROM metrics WHERE run_id = i.run_id AND key = ${key} AND step BETWEEN a AND b) AS c
+      SELECT i.*, (SELECT COUNT(DISTINCT step) FROM metrics WHERE run_key = i.run_key AND key = ${key} AND step BETWEEN a AND b) AS c
       FROM in_range i),
     stats AS (
       SELECT MIN(a) AS first, MAX(b) - MIN(a) + 1 AS n,
@@ -82,7 +85,7 @@ export async function readSampledHistories(
     ranked AS (
       SELECT step, ROW_NUMBER() OVER (ORDER BY step) - 1 AS j, COUNT(*) OVER () AS n
       FROM (SELECT DISTINCT m.step FROM bounds, requested r CROSS JOIN metrics m
-            WHERE m.run_id = r.run_id AND m.key = ${key} AND m.step BETWEEN lo AND hi
+            WHERE m.run_key = r.run_key AND m.key = ${key} AND m.step BETWEEN lo AND hi
               AND NOT (SELECT dense FROM stats))),
     chosen AS (
       SELECT first + CASE WHEN n <= m THEN i ELSE i * n / m END AS step FROM idx, stats, bounds
@@ -93,9 +96,9 @@ export async function readSampledHistories(
       UNION
       SELECT step FROM (SELECT first AS step FROM spans UNION ALL SELECT last FROM spans), bounds
       WHERE step BETWEEN lo AND hi)
-    SELECT m.run_id AS runId, m.key, m.value, m.is_nan AS isNan, m.timestamp, m.step
+    SELECT r.run_id AS runId, m.key, m.value, m.is_nan AS isNan, m.timestamp, m.step
     FROM requested r CROSS JOIN chosen c CROSS JOIN metrics m
-    WHERE m.run_id = r.run_id AND m.key = ${key} AND m.step = c.step
+    WHERE m.run_key = r.run_key AND m.key = ${key} AND m.step = c.step
     ORDER BY r.position, m.step, m.timestamp, m.value`;
   return (await db.all<Row>(query)).map(point);
 }

@@ -85,10 +85,11 @@ function conflictingParams(runId: string, paramsJson: string): SQL {
  * latest point per key is picked here, so SQL upserts one row per key.
  */
 function metricWrites(runId: string, metrics: MetricPoint[], guard: SQL): SQL[] {
+  const runKey = sql`(SELECT run_key FROM runs WHERE run_id = ${runId})`;
   const latest = JSON.stringify([...latestByKey(metrics).values()].map((m) => [m.key, ...exactParts(m.value), m.isNan ? 1 : 0, m.timestamp, m.step]));
   const linked = metrics.some((m) => m.modelId || m.datasetName || m.datasetDigest);
   return [
-    linked ? linkedHistoryWrite(runId, metrics, guard) : historyWrite(runId, metrics, guard),
+    linked ? linkedHistoryWrite(runKey, metrics, guard) : historyWrite(runKey, metrics, guard),
     sql`INSERT INTO latest_metrics (run_id, key, value, is_nan, timestamp, step, position)
         SELECT ${runId}, j.value ->> 0, ${exactValue(sql.raw("j.value ->> 1"), sql.raw("j.value ->> 2"))}, j.value ->> 3, j.value ->> 4, j.value ->> 5,
                ${nextPosition("latest_metrics", runId)} + j.key
@@ -127,7 +128,7 @@ const exactValue = (m: SQL, e: SQL) => sql`${m} * ${powerOfTwo(e)}`;
  * repeated labels, as a repeated (step, timestamp) with another value must be kept; step
  * and timestamp become integers by column affinity.
  */
-function historyWrite(runId: string, metrics: MetricPoint[], guard: SQL): SQL {
+function historyWrite(runKey: SQL, metrics: MetricPoint[], guard: SQL): SQL {
   const byKey = new Map<string, Map<number, string[]>>();
   for (const m of metrics) {
     let binades = byKey.get(m.key);
@@ -144,19 +145,19 @@ function historyWrite(runId: string, metrics: MetricPoint[], guard: SQL): SQL {
   const points = `[${groups.join(",")}]`;
   return sql`WITH g AS MATERIALIZED (SELECT value ->> 0 AS key, ${powerOfTwo(sql.raw("value ->> 1"))} AS scale, value -> 2 AS points
                                      FROM json_each(${points}))
-    INSERT OR IGNORE INTO metrics (run_id, key, value, is_nan, timestamp, step)
-    SELECT ${runId}, g.key, coalesce(p.atom * g.scale, 0), p.atom IS NULL,
+    INSERT OR IGNORE INTO metrics (run_key, key, value, is_nan, timestamp, step)
+    SELECT ${runKey}, g.key, coalesce(p.atom * g.scale, 0), p.atom IS NULL,
            substr(p.key, instr(p.key, ' ') + 1), substr(p.key, 1, instr(p.key, ' ') - 1)
     FROM g, json_each(g.points) p WHERE ${guard}`;
 }
 
 /** Points linked to a logged model or dataset (MLflow 3), which carry three more columns. */
-function linkedHistoryWrite(runId: string, metrics: MetricPoint[], guard: SQL): SQL {
+function linkedHistoryWrite(runKey: SQL, metrics: MetricPoint[], guard: SQL): SQL {
   const points = JSON.stringify(
     metrics.map((m) => [m.key, ...exactParts(m.value), m.isNan ? 1 : 0, m.timestamp, m.step, m.modelId ?? null, m.datasetName ?? null, m.datasetDigest ?? null]),
   );
-  return sql`INSERT OR IGNORE INTO metrics (run_id, key, value, is_nan, timestamp, step, model_id, dataset_name, dataset_digest)
-    SELECT ${runId}, p.value ->> 0, ${exactValue(sql.raw("p.value ->> 1"), sql.raw("p.value ->> 2"))}, p.value ->> 3, p.value ->> 4, p.value ->> 5,
+  return sql`INSERT OR IGNORE INTO metrics (run_key, key, value, is_nan, timestamp, step, model_id, dataset_name, dataset_digest)
+    SELECT ${runKey}, p.value ->> 0, ${exactValue(sql.raw("p.value ->> 1"), sql.raw("p.value ->> 2"))}, p.value ->> 3, p.value ->> 4, p.value ->> 5,
            p.value ->> 6, p.value ->> 7, p.value ->> 8
     FROM json_each(${points}) p WHERE ${guard}`;
 }

@@ -185,10 +185,10 @@ function toDatasetInput(input: InputRow): DatasetInput {
   return { tags: input.tags.map(([key, value]) => ({ key, value })), dataset };
 }
 
-/** Inserts a run with its tags in one atomic batch. */
+/** Inserts a run with its tags in one atomic batch; the run takes the next run key. */
 export async function insertRun(db: Database, info: RunInfo, tags: KeyValue[]) {
   await db.batch([
-    db.insert(runs).values(info),
+    db.insert(runs).values({ ...info, runKey: sql`(SELECT coalesce(max(run_key), 0) + 1 FROM runs)` }),
     batchable(
       db,
       db.run(sql`INSERT INTO run_tags (run_id, key, value, position)

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /**
@@ -29,6 +30,11 @@ export const runs = sqliteTable(
   "runs",
   {
     runId: text("run_id").primaryKey(),
+    /**
+     * A small integer naming the run inside the database, so each metric point carries
+     * 8 bytes instead of the 32-character run id: log-batch writes a third fewer bytes.
+     */
+    runKey: integer("run_key").notNull(),
     experimentId: integer("experiment_id")
       .notNull()
       .references(() => experiments.experimentId),
@@ -41,7 +47,7 @@ export const runs = sqliteTable(
     artifactUri: text("artifact_uri").notNull(),
     deletedTime: integer("deleted_time"),
   },
-  (t) => [index("runs_experiment_start").on(t.experimentId, t.lifecycleStage, t.startTime)],
+  (t) => [index("runs_experiment_start").on(t.experimentId, t.lifecycleStage, t.startTime), uniqueIndex("runs_run_key").on(t.runKey)],
 );
 
 /**
@@ -78,15 +84,16 @@ export const runTags = sqliteTable(
 /**
  * Append-only metric history; the primary key deduplicates identical points and, in
  * (run, key, step) order, serves history reads. The table is WITHOUT ROWID (added by
- * hand in migration 0007: drizzle cannot declare it), so a point is one b-tree entry
- * instead of a row plus two index entries (log-batch's insert got about a fifth cheaper).
+ * hand in migrations 0007 and 0009: drizzle cannot declare it), so a point is one b-tree
+ * entry instead of a row plus two index entries. Points linked to a logged model are
+ * found through a partial index that unlinked points (nearly all) do not enter.
  */
 export const metrics = sqliteTable(
   "metrics",
   {
-    runId: text("run_id")
+    runKey: integer("run_key")
       .notNull()
-      .references(() => runs.runId),
+      .references(() => runs.runKey),
     key: text("key").notNull(),
     value: real("value").notNull(),
     isNan: integer("is_nan").notNull().default(0),
@@ -96,7 +103,10 @@ export const metrics = sqliteTable(
     datasetName: text("dataset_name"),
     datasetDigest: text("dataset_digest"),
   },
-  (t) => [primaryKey({ columns: [t.runId, t.key, t.step, t.timestamp, t.value, t.isNan] })],
+  (t) => [
+    primaryKey({ columns: [t.runKey, t.key, t.step, t.timestamp, t.value, t.isNan] }),
+    index("metrics_model").on(t.modelId).where(sql`model_id IS NOT NULL`),
+  ],
 );
 
 /** The latest point per (run, key) by (step, timestamp, value), kept in step with `metrics`. */
