@@ -22,6 +22,8 @@ export default defineConfig(async () => {
             ...bindings,
           },
           ratelimits: { RATE_LIMITER: { simple: { limit, period: 60 } } },
+          // An empty database for test/migrations.test.ts, which migrates data step by step.
+          d1Databases: ["MIGRATION_DB"],
         },
       }),
     ],
