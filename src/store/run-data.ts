@@ -121,14 +121,17 @@ const powerOfTwo = (e: SQL) => sql`pow(2.0, ${e})`;
 const exactValue = (m: SQL, e: SQL) => sql`${m} * ${powerOfTwo(e)}`;
 
 /**
- * Points travel grouped by key and binade, as `[[key, e, {"<step> <timestamp>": m, …}], …]`
+ * Points travel grouped by key and binade, as `[[key, e, {"<step> <Δt>": m, …}], …]`
  * (value = m·2^e; NaN as null), so `json_each` hands SQLite each point as a label and an
  * integer it reads without parsing a nested array per point: for a batch of 1,000 the
  * SQL took about 30% less time than with a `[value, …]` array per point. json_each keeps
  * repeated labels, as a repeated (step, timestamp) with another value must be kept; step
- * and timestamp become integers by column affinity.
+ * becomes an integer by column affinity. Δt is the timestamp less the first point's: a
+ * batch spans seconds, and a small integer formats in about a third of the time a
+ * 13-digit one takes, which was a third of this function's time.
  */
 function historyWrite(runKey: SQL, metrics: MetricPoint[], guard: SQL): SQL {
+  const base = metrics[0].timestamp;
   const byKey = new Map<string, Map<number, string[]>>();
   for (const m of metrics) {
     let binades = byKey.get(m.key);
@@ -136,7 +139,7 @@ function historyWrite(runKey: SQL, metrics: MetricPoint[], guard: SQL): SQL {
     const [mantissa, e] = m.isNan ? [null, 0] : exactParts(m.value);
     let entries = binades.get(e);
     if (!entries) binades.set(e, (entries = []));
-    entries.push(`"${m.step} ${m.timestamp}":${mantissa}`);
+    entries.push(`"${m.step} ${m.timestamp - base}":${mantissa}`);
   }
   const groups: string[] = [];
   for (const [key, binades] of byKey) {
@@ -147,7 +150,7 @@ function historyWrite(runKey: SQL, metrics: MetricPoint[], guard: SQL): SQL {
                                      FROM json_each(${points}))
     INSERT OR IGNORE INTO metrics (run_key, key, value, is_nan, timestamp, step)
     SELECT ${runKey}, g.key, coalesce(p.atom * g.scale, 0), p.atom IS NULL,
-           substr(p.key, instr(p.key, ' ') + 1), substr(p.key, 1, instr(p.key, ' ') - 1)
+           ${base} + substr(p.key, instr(p.key, ' ') + 1), substr(p.key, 1, instr(p.key, ' ') - 1)
     FROM g, json_each(g.points) p WHERE ${guard}`;
 }
 

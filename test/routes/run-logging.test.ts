@@ -122,6 +122,8 @@ describe("log-batch", () => {
     const keys = ["loss", "ünï cödé/x y.z-1", "a b", "0"];
     const metrics = doubles.flatMap((value, i) => keys.map((key) => ({ key, value, timestamp: 1_700_000_000_000 + (i % 3), step: i - 4 })));
     metrics.push({ key: "loss", value: 0.25, timestamp: 1_700_000_000_000, step: -4 }, { key: "loss", value: "NaN" as any, timestamp: 5, step: Number.MAX_SAFE_INTEGER });
+    const timestampsApart = [{ key: "loss", value: 1, timestamp: Number.MAX_SAFE_INTEGER, step: 3 }, { key: "loss", value: 2, timestamp: 0, step: 3 }];
+    metrics.push(...timestampsApart);
     expect((await post("/runs/log-batch", { run_id, metrics })).status).toBe(200);
     const byStep = (a: any, b: any) => a.step - b.step || a.value - b.value;
     const history = async (key: string) => (await get("/metrics/get-history", { run_id, metric_key: key })).json.metrics.sort(byStep);
@@ -129,8 +131,9 @@ describe("log-batch", () => {
       expect(await history(key)).toEqual(doubles.map((value, i) => ({ key, value, timestamp: 1_700_000_000_000 + (i % 3), step: i - 4 })));
     }
     const loss = await history("loss");
-    expect(loss).toHaveLength(doubles.length + 2);
+    expect(loss).toHaveLength(doubles.length + 4);
     expect(loss.filter((m: any) => m.step === -4).map((m: any) => m.value)).toEqual([5e-324, 0.25]);
+    expect(loss.filter((m: any) => m.step === 3 && m.value < 3)).toEqual(timestampsApart);
     expect(loss.at(-1)).toEqual({ key: "loss", value: "NaN", timestamp: 5, step: Number.MAX_SAFE_INTEGER });
   });
 
