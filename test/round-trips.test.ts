@@ -69,6 +69,11 @@ describe("D1 round trips per request", () => {
     expect(health.res.headers.get(D1_CALLS_HEADER)).toBe("0");
   });
 
+  it("runs/create: the experiment check, the run and its tags in one", async () => {
+    const reply = await post("/runs/create", { experiment_id: experimentId, tags: [{ key: "team", value: "ml" }] });
+    expect(tripsOf(reply)).toBe(1);
+  });
+
   it("log-batch of 1,000 metrics of one key", async () => {
     expectFewTrips(await post("/runs/log-batch", { run_id: runId, ...ONE_KEY }));
   });

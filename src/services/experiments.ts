@@ -14,9 +14,11 @@ export function parseExperimentId(id: string): number {
 
 export async function getExperiment(db: Database, id: string): Promise<Experiment> {
   const exp = await store.findExperiment(db, { id: parseExperimentId(id) });
-  if (!exp) throw notFound(`No Experiment with id=${id} exists`);
+  if (!exp) throw experimentNotFound(id);
   return exp;
 }
+
+export const experimentNotFound = (id: string) => notFound(`No Experiment with id=${id} exists`);
 
 export async function getExperimentByName(db: Database, name: string): Promise<Experiment> {
   const exp = await store.findExperiment(db, { name });
@@ -27,10 +29,14 @@ export async function getExperimentByName(db: Database, name: string): Promise<E
 /** The experiment, which must be active for anything to be written under it. */
 export async function getActiveExperiment(db: Database, id: string): Promise<Experiment> {
   const exp = await getExperiment(db, id);
-  if (exp.lifecycleStage !== "active") {
-    throw invalidParameter(`The experiment ${id} must be in the 'active' state. Current state is ${exp.lifecycleStage}.`);
-  }
+  assertExperimentActive(id, exp.lifecycleStage);
   return exp;
+}
+
+export function assertExperimentActive(id: string, lifecycleStage: string): void {
+  if (lifecycleStage !== "active") {
+    throw invalidParameter(`The experiment ${id} must be in the 'active' state. Current state is ${lifecycleStage}.`);
+  }
 }
 
 export async function createExperiment(

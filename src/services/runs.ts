@@ -4,7 +4,7 @@ import { RUN_NAME_TAG, type KeyValue, type Run, type RunInfo } from "../protocol
 import type { RunStatus } from "../protocol/fields";
 import type { Database } from "../store/db";
 import * as store from "../store/runs";
-import { getActiveExperiment } from "./experiments";
+import { assertExperimentActive, experimentNotFound, parseExperimentId } from "./experiments";
 import { generateRunName } from "./run-names";
 import { LIMITS, truncate, validateKey } from "./validation";
 
@@ -64,20 +64,22 @@ export async function createRun(
   const name = req.run_name || nameTag || generateRunName();
   if (nameTag === undefined) tags.push({ key: RUN_NAME_TAG, value: name });
   const stored = dedupeLastWins(tags);
-  const experiment = await getActiveExperiment(db, req.experiment_id || "0");
-  const runId = crypto.randomUUID().replaceAll("-", "");
-  const info: RunInfo = {
-    runId,
-    experimentId: experiment.experimentId,
+  const experimentId = req.experiment_id || "0";
+  const run = {
+    runId: crypto.randomUUID().replaceAll("-", ""),
+    experimentId: parseExperimentId(experimentId),
     name,
     userId: req.user_id ?? "",
     status: "RUNNING",
     startTime: req.start_time ?? Date.now(),
     endTime: null,
-    artifactUri: `${experiment.artifactLocation}/${runId}/artifacts`,
     lifecycleStage: "active",
   };
-  await store.insertRun(db, info, stored);
+  const outcome = await store.insertRun(db, run, stored);
+  if (outcome.experimentStage === undefined) throw experimentNotFound(experimentId);
+  assertExperimentActive(experimentId, outcome.experimentStage);
+  // One transaction read the stage and wrote the run: an active experiment got the run.
+  const info: RunInfo = { ...run, artifactUri: outcome.artifactUri! };
   return { info, metrics: [], params: [], tags: stored, datasetInputs: [], modelInputs: [], modelOutputs: [] };
 }
 

@@ -2,7 +2,7 @@ import { eq, sql, type SQL } from "drizzle-orm";
 import { RUN_NAME_TAG, type DatasetInput, type KeyValue, type Metric, type Run, type RunInfo } from "../protocol/runs";
 import { batchable, isValueTooBig, type Database } from "./db";
 import { nextPosition } from "./sql";
-import { runs, runTags } from "./schema/index";
+import { experiments, runs, runTags } from "./schema/index";
 
 export const infoColumns = {
   runId: runs.runId,
@@ -185,17 +185,32 @@ function toDatasetInput(input: InputRow): DatasetInput {
   return { tags: input.tags.map(([key, value]) => ({ key, value })), dataset };
 }
 
-/** Inserts a run with its tags in one atomic batch; the run takes the next run key. */
-export async function insertRun(db: Database, info: RunInfo, tags: KeyValue[]) {
-  await db.batch([
-    db.insert(runs).values({ ...info, runKey: sql`(SELECT coalesce(max(run_key), 0) + 1 FROM runs)` }),
+/**
+ * Inserts a run with its tags in ONE atomic batch, under its experiment's artifact location
+ * and only while that experiment is active; the run takes the next run key. Returns the
+ * experiment's lifecycle stage (undefined when there is no such experiment) and, when the
+ * run was written, its artifact URI.
+ */
+export async function insertRun(db: Database, run: Omit<RunInfo, "artifactUri">, tags: KeyValue[]) {
+  const [[experiment], inserted] = await db.batch([
+    db.select({ stage: experiments.lifecycleStage }).from(experiments).where(eq(experiments.experimentId, run.experimentId)),
+    batchable(
+      db,
+      db.all<{ artifact_uri: string }>(sql`INSERT INTO runs (run_id, run_key, experiment_id, name, user_id, status, start_time, end_time, lifecycle_stage, artifact_uri)
+        SELECT ${run.runId}, (SELECT coalesce(max(run_key), 0) + 1 FROM runs), e.experiment_id, ${run.name}, ${run.userId}, ${run.status},
+               ${run.startTime}, ${run.endTime}, ${run.lifecycleStage}, e.artifact_location || '/' || ${run.runId} || '/artifacts'
+        FROM experiments e WHERE e.experiment_id = ${run.experimentId} AND e.lifecycle_stage = 'active'
+        RETURNING artifact_uri`),
+    ),
     batchable(
       db,
       db.run(sql`INSERT INTO run_tags (run_id, key, value, position)
-                 SELECT ${info.runId}, j.value ->> '$[0]', j.value ->> '$[1]', j.key
-                 FROM json_each(${JSON.stringify(tags.map((t) => [t.key, t.value]))}) j`),
+                 SELECT ${run.runId}, j.value ->> '$[0]', j.value ->> '$[1]', j.key
+                 FROM json_each(${JSON.stringify(tags.map((t) => [t.key, t.value]))}) j
+                 WHERE EXISTS (SELECT 1 FROM runs WHERE run_id = ${run.runId})`),
     ),
   ]);
+  return { experimentStage: experiment?.stage, artifactUri: inserted[0]?.artifact_uri };
 }
 
 /** Applies an update-run: changed fields, and the run name mirrored into `mlflow.runName`. */

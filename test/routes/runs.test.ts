@@ -33,7 +33,9 @@ describe("runs", () => {
     expectError(await post("/runs/create", { experiment_id: exp, run_name: "a", tags: [{ key: "mlflow.runName", value: "b" }] }), 400, "INVALID_PARAMETER_VALUE");
     expectError(await post("/runs/create", { experiment_id: "987654" }), 404, "RESOURCE_DOES_NOT_EXIST");
     await post("/experiments/delete", { experiment_id: exp });
-    expectError(await post("/runs/create", { experiment_id: exp }), 400, "INVALID_PARAMETER_VALUE");
+    expectError(await post("/runs/create", { experiment_id: exp, tags: [{ key: "team", value: "ml" }] }), 400, "INVALID_PARAMETER_VALUE");
+    await post("/experiments/restore", { experiment_id: exp });
+    expect((await post("/runs/search", { experiment_ids: [exp], run_view_type: "ALL" })).json).toEqual({});
   });
 
   it("reads a run whose params pass D1's 2 MB per value, in order, by get-run and search", async () => {
