@@ -18,7 +18,7 @@ export async function getExperiment(db: Database, id: string): Promise<Experimen
   return exp;
 }
 
-export const experimentNotFound = (id: string) => notFound(`No Experiment with id=${id} exists`);
+const experimentNotFound = (id: string) => notFound(`No Experiment with id=${id} exists`);
 
 export async function getExperimentByName(db: Database, name: string): Promise<Experiment> {
   const exp = await store.findExperiment(db, { name });
@@ -33,9 +33,12 @@ export async function getActiveExperiment(db: Database, id: string): Promise<Exp
   return exp;
 }
 
-export function assertExperimentActive(id: string, lifecycleStage: string): void {
+/** Experiment `id` (as requested) must exist and be active; `lifecycleStage` is undefined when it does not exist. */
+export function assertExperimentActive(id: string, lifecycleStage: string | undefined): void {
+  if (lifecycleStage === undefined) throw experimentNotFound(id);
   if (lifecycleStage !== "active") {
-    throw invalidParameter(`The experiment ${id} must be in the 'active' state. Current state is ${lifecycleStage}.`);
+    // MLflow names the stored id here: experiment "07" answers as 7.
+    throw invalidParameter(`The experiment ${parseExperimentId(id)} must be in the 'active' state. Current state is ${lifecycleStage}.`);
   }
 }
 
@@ -77,14 +80,14 @@ export async function renameExperiment(db: Database, id: string, newName: string
 export async function deleteExperiment(db: Database, id: string) {
   const exp = await getExperiment(db, id);
   // MLflow looks deletable experiments up among active ones only: a deleted one is "not found".
-  if (exp.lifecycleStage === "deleted") throw notFound(`No Experiment with id=${id} exists`);
+  if (exp.lifecycleStage === "deleted") throw experimentNotFound(id);
   await store.setExperimentLifecycle(db, exp.experimentId, "deleted", Date.now());
 }
 
 export async function restoreExperiment(db: Database, id: string) {
   const exp = await getExperiment(db, id);
   // MLflow looks restorable experiments up among deleted ones only: an active one is "not found".
-  if (exp.lifecycleStage !== "deleted") throw notFound(`No Experiment with id=${id} exists`);
+  if (exp.lifecycleStage !== "deleted") throw experimentNotFound(id);
   await store.setExperimentLifecycle(db, exp.experimentId, "active", Date.now());
 }
 

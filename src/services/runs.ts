@@ -4,7 +4,7 @@ import { RUN_NAME_TAG, type KeyValue, type Run, type RunInfo } from "../protocol
 import type { RunStatus } from "../protocol/fields";
 import type { Database } from "../store/db";
 import * as store from "../store/runs";
-import { assertExperimentActive, experimentNotFound, parseExperimentId } from "./experiments";
+import { assertExperimentActive, getActiveExperiment, parseExperimentId } from "./experiments";
 import { generateRunName } from "./run-names";
 import { LIMITS, truncate, validateKey } from "./validation";
 
@@ -43,20 +43,24 @@ export function assertActive(runId: string, lifecycleStage: string | undefined) 
 
 export const runNotFound = (runId: string) => notFound(`Run with id=${runId} not found`);
 
-/**
- * Creates a run in an active experiment. Its name comes from `run_name`, else the
- * `mlflow.runName` tag, else is generated; the tag always ends up holding it.
- */
 /** The run name tags set: the last `mlflow.runName`, an empty one counting as none (as in MLflow's run info update). */
 export const runNameOf = (tags: KeyValue[]) => tags.findLast((t) => t.key === RUN_NAME_TAG)?.value || undefined;
 
+/**
+ * Creates a run in an active experiment, in one D1 round trip (the store writes the run
+ * only while the experiment is active). Its name comes from `run_name`, else the
+ * `mlflow.runName` tag, else is generated; the tag always ends up holding it.
+ */
 export async function createRun(
   db: Database,
   req: { experiment_id?: string; user_id?: string; run_name?: string; start_time?: number; tags?: { key?: string; value?: string }[] },
 ): Promise<Run> {
   const tags = (req.tags ?? []).map((t) => runTag(t.key, t.value));
   const nameTag = runNameOf(tags);
+  const experimentId = req.experiment_id || "0";
   if (req.run_name && nameTag !== undefined && req.run_name !== nameTag) {
+    // MLflow checks the experiment first, so a missing or deleted one is the error.
+    await getActiveExperiment(db, experimentId);
     throw invalidParameter(
       `Both 'run_name' argument and 'mlflow.runName' tag are specified, but with different values (run_name='${req.run_name}', mlflow.runName='${nameTag}').`,
     );
@@ -64,7 +68,6 @@ export async function createRun(
   const name = req.run_name || nameTag || generateRunName();
   if (nameTag === undefined) tags.push({ key: RUN_NAME_TAG, value: name });
   const stored = dedupeLastWins(tags);
-  const experimentId = req.experiment_id || "0";
   const run = {
     runId: crypto.randomUUID().replaceAll("-", ""),
     experimentId: parseExperimentId(experimentId),
@@ -76,7 +79,6 @@ export async function createRun(
     lifecycleStage: "active",
   };
   const outcome = await store.insertRun(db, run, stored);
-  if (outcome.experimentStage === undefined) throw experimentNotFound(experimentId);
   assertExperimentActive(experimentId, outcome.experimentStage);
   // One transaction read the stage and wrote the run: an active experiment got the run.
   const info: RunInfo = { ...run, artifactUri: outcome.artifactUri! };

@@ -32,8 +32,14 @@ describe("runs", () => {
     const exp = await createExperiment();
     expectError(await post("/runs/create", { experiment_id: exp, run_name: "a", tags: [{ key: "mlflow.runName", value: "b" }] }), 400, "INVALID_PARAMETER_VALUE");
     expectError(await post("/runs/create", { experiment_id: "987654" }), 404, "RESOURCE_DOES_NOT_EXIST");
+    const conflicting = { run_name: "a", tags: [{ key: "mlflow.runName", value: "b" }] };
+    // As in MLflow, the experiment is checked before the run name.
+    expectError(await post("/runs/create", { experiment_id: "987654", ...conflicting }), 404, "RESOURCE_DOES_NOT_EXIST");
     await post("/experiments/delete", { experiment_id: exp });
     expectError(await post("/runs/create", { experiment_id: exp, tags: [{ key: "team", value: "ml" }] }), 400, "INVALID_PARAMETER_VALUE");
+    const deleted = await post("/runs/create", { experiment_id: `00${exp}`, ...conflicting });
+    expect(deleted.status).toBe(400);
+    expect(deleted.json.message).toBe(`The experiment ${exp} must be in the 'active' state. Current state is deleted.`);
     await post("/experiments/restore", { experiment_id: exp });
     expect((await post("/runs/search", { experiment_ids: [exp], run_view_type: "ALL" })).json).toEqual({});
   });
