@@ -23,7 +23,7 @@ export default defineConfig(async () => {
           },
           ratelimits: { RATE_LIMITER: { simple: { limit, period: 60 } } },
           // An empty database for test/migrations.test.ts, which migrates data step by step.
-          d1Databases: ["MIGRATION_DB"],
+          ...(name === "main" ? { d1Databases: ["MIGRATION_DB"] } : {}),
         },
       }),
     ],

@@ -1,6 +1,8 @@
 import { applyD1Migrations } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { openDatabase } from "../src/store/db";
+import { insertRun } from "../src/store/runs";
 
 // Migrations that rebuild a table must carry every row over: an upgrade loses nothing.
 const before = (tag: string) => env.TEST_MIGRATIONS.filter((m) => m.name < tag);
@@ -8,7 +10,7 @@ const from = (tag: string) => env.TEST_MIGRATIONS.filter((m) => m.name >= tag);
 const db = env.MIGRATION_DB;
 
 describe("0009: metric points by run key", () => {
-  it("keys every existing point to its run, exactly, and indexes linked points", async () => {
+  it("keys every existing point to its run, exactly, indexes linked points, and later runs take new keys", async () => {
     await applyD1Migrations(db, before("0009"));
     await db.batch([
       db.prepare("INSERT INTO experiments (experiment_id, name, artifact_location, creation_time, last_update_time) VALUES (7, 'e', 'a', 0, 0)"),
@@ -38,5 +40,10 @@ describe("0009: metric points by run key", () => {
     ]);
     const plan = await db.prepare("EXPLAIN QUERY PLAN SELECT key FROM metrics WHERE model_id = 'm-1'").all<{ detail: string }>();
     expect(plan.results.map((r) => r.detail).join("\n")).toContain("metrics_model");
+    expect((await db.prepare("PRAGMA foreign_key_check").all()).results).toEqual([]);
+
+    const later = { runId: "run-c", experimentId: 7, name: "c", userId: "", status: "RUNNING", startTime: 0, endTime: null, lifecycleStage: "active" };
+    expect((await insertRun(openDatabase(db), later, [])).artifactUri).toBe("a/run-c/artifacts");
+    expect(await db.prepare("SELECT run_key FROM runs WHERE run_id = 'run-c'").first("run_key")).toBe(3);
   });
 });

@@ -122,7 +122,7 @@ describe("log-batch", () => {
     const keys = ["loss", "ünï cödé/x y.z-1", "a b", "0"];
     const metrics = doubles.flatMap((value, i) => keys.map((key) => ({ key, value, timestamp: 1_700_000_000_000 + (i % 3), step: i - 4 })));
     metrics.push({ key: "loss", value: 0.25, timestamp: 1_700_000_000_000, step: -4 }, { key: "loss", value: "NaN" as any, timestamp: 5, step: Number.MAX_SAFE_INTEGER });
-    const timestampsApart = [{ key: "loss", value: 1, timestamp: Number.MAX_SAFE_INTEGER, step: 3 }, { key: "loss", value: 2, timestamp: 0, step: 3 }];
+    const timestampsApart = [{ key: "loss", value: 1, timestamp: Number.MAX_SAFE_INTEGER, step: 100 }, { key: "loss", value: 2, timestamp: 0, step: 100 }];
     metrics.push(...timestampsApart);
     expect((await post("/runs/log-batch", { run_id, metrics })).status).toBe(200);
     const byStep = (a: any, b: any) => a.step - b.step || a.value - b.value;
@@ -133,7 +133,7 @@ describe("log-batch", () => {
     const loss = await history("loss");
     expect(loss).toHaveLength(doubles.length + 4);
     expect(loss.filter((m: any) => m.step === -4).map((m: any) => m.value)).toEqual([5e-324, 0.25]);
-    expect(loss.filter((m: any) => m.step === 3 && m.value < 3)).toEqual(timestampsApart);
+    expect(loss.filter((m: any) => m.step === 100)).toEqual(timestampsApart);
     expect(loss.at(-1)).toEqual({ key: "loss", value: "NaN", timestamp: 5, step: Number.MAX_SAFE_INTEGER });
   });
 
@@ -256,13 +256,15 @@ describe("metric history", () => {
   it("keeps each run's first and last step when sampling several runs", async () => {
     const a = await runWithLoss(100);
     const b = await runWithLoss(7, (i) => 10 * i + 3);
-    const r = await call("GET", `/ajax-api/2.0/mlflow/metrics/get-history-bulk-interval?run_ids=${a}&run_ids=${b}&metric_key=loss&max_results=10`);
+    const r = await call("GET", `/ajax-api/2.0/mlflow/metrics/get-history-bulk-interval?run_ids=${b}&run_ids=${a}&metric_key=loss&max_results=10`);
     const stepsOf = (id: string) => r.json.metrics.filter((m: any) => m.run_id === id).map((m: any) => m.step);
     expect(stepsOf(b)).toContain(3);
     expect(stepsOf(b)).toContain(63);
     expect(stepsOf(a)).toContain(0);
     expect(stepsOf(a)).toContain(99);
-    expect(r.json.metrics[0].run_id).toBe(a);
+    // Runs in request order, each by step.
+    expect(r.json.metrics.map((m: any) => `${m.run_id} ${m.step}`)).toEqual([...stepsOf(b).map((s: number) => `${b} ${s}`), ...stepsOf(a).map((s: number) => `${a} ${s}`)]);
+    expect(stepsOf(a)).toEqual([...stepsOf(a)].sort((x, y) => x - y));
   });
 
   it("samples overlapping and gapped runs like MLflow's algorithm", async () => {
@@ -287,7 +289,9 @@ describe("metric history", () => {
     const b = await runWithLoss(2);
     const r = await call("GET", `/ajax-api/2.0/mlflow/metrics/get-history-bulk?run_id=${a}&run_id=${b}&metric_key=loss`);
     expect(r.json.metrics).toHaveLength(5);
-    expect(new Set(r.json.metrics.map((m: any) => m.run_id))).toEqual(new Set([a, b]));
+    // By run id, then timestamp, as MLflow sorts them.
+    const [first, second] = [a, b].sort();
+    expect(r.json.metrics.map((m: any) => `${m.run_id} ${m.step}`)).toEqual([...Array.from({ length: first === a ? 3 : 2 }, (_, i) => `${first} ${i}`), ...Array.from({ length: second === a ? 3 : 2 }, (_, i) => `${second} ${i}`)]);
     expectError(await call("GET", `/ajax-api/2.0/mlflow/metrics/get-history-bulk?metric_key=loss`), 400, "INVALID_PARAMETER_VALUE");
   });
 });
