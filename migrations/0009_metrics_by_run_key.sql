@@ -1,7 +1,8 @@
 -- Metric points name their run by a small integer (runs.run_key) instead of the
 -- 32-character run id. Written by hand: drizzle-kit cannot declare WITHOUT ROWID, and
--- existing runs get their key from their rowid (insertion order). The DEFAULT only lets
--- ALTER TABLE add a NOT NULL column; every insert names the next key itself.
+-- existing runs take their rowid as key (unique, which is all a key needs). The DEFAULT
+-- only lets ALTER TABLE add a NOT NULL column; every insert names the next key itself.
+-- Not backward-compatible: a Worker older than this migration can no longer log metrics.
 ALTER TABLE `runs` ADD `run_key` integer DEFAULT 0 NOT NULL;
 --> statement-breakpoint
 UPDATE `runs` SET `run_key` = rowid;

@@ -54,9 +54,9 @@ export async function readSampledHistories(
   range: { start?: number; end?: number },
   maxResults: number,
 ) {
-  const runs = JSON.stringify(runIds);
+  const ids = JSON.stringify(runIds);
   const query = sql`
-    WITH requested AS (SELECT r.run_id, r.run_key, j.key AS position FROM json_each(${runs}) j JOIN runs r ON r.run_id = j.value),
+    WITH requested AS (SELECT r.run_id, r.run_key, j.key AS position FROM json_each(${ids}) j JOIN runs r ON r.run_id = j.value),
     spans AS (
       SELECT run_key,
         (SELECT MIN(step) FROM metrics WHERE run_key = r.run_key AND key = ${key}) AS first,

@@ -32,7 +32,7 @@ export const runs = sqliteTable(
     runId: text("run_id").primaryKey(),
     /**
      * A small integer naming the run inside the database, so each metric point carries
-     * 8 bytes instead of the 32-character run id: log-batch writes a third fewer bytes.
+     * a few bytes instead of the 32-character run id: log-batch writes a third fewer bytes.
      */
     runKey: integer("run_key").notNull(),
     experimentId: integer("experiment_id")
