@@ -145,13 +145,11 @@ export async function deleteTraces(
   if (req.max_traces !== undefined && req.max_traces <= 0) {
     throw invalidParameter(`'max_traces' must be a positive integer, got ${req.max_traces}.`);
   }
-  const ids = await store.selectTracesToDelete(
+  return store.deleteTraces(
     db,
     experimentId,
     byIds ? { ids: req.request_ids! } : { maxTimestampMillis: req.max_timestamp_millis!, maxTraces: req.max_traces },
   );
-  if (ids.length) await store.deleteTraces(db, ids);
-  return ids.length;
 }
 
 /** Links traces to a run; ids of traces that do not exist are ignored, as in MLflow. */

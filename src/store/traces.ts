@@ -239,31 +239,29 @@ export async function deleteTraceTag(db: Database, traceId: string, key: string)
   return deleted.length > 0;
 }
 
-/** Ids of an experiment's traces to delete: the given ones, or the oldest up to a time. */
-export async function selectTracesToDelete(
+/**
+ * Deletes an experiment's traces (the given ones, or the oldest up to a time, at most
+ * `maxTraces`) with everything attached to them, in one atomic batch; returns how many.
+ * Each statement selects the traces again rather than taking their ids as a parameter,
+ * so deleting by age has no size limit (a JSON list of ids is capped at D1's 2 MB per value).
+ */
+export async function deleteTraces(
   db: Database,
   experimentId: number,
   by: { ids: string[] } | { maxTimestampMillis: number; maxTraces?: number },
-): Promise<string[]> {
-  const cond =
+): Promise<number> {
+  const chosen =
     "ids" in by
-      ? and(eq(traceInfo.experimentId, experimentId), inJson(traceInfo.traceId, by.ids))
-      : and(eq(traceInfo.experimentId, experimentId), sql`${traceInfo.requestTime} <= ${by.maxTimestampMillis}`);
-  const query = db.select({ id: traceInfo.traceId }).from(traceInfo).where(cond).orderBy(asc(traceInfo.requestTime), asc(traceInfo.traceId));
-  const rows = "maxTraces" in by && by.maxTraces !== undefined ? await query.limit(by.maxTraces) : await query;
-  return rows.map((r) => r.id);
-}
-
-/** Deletes traces and everything attached to them in one atomic batch. */
-export async function deleteTraces(db: Database, ids: string[]) {
-  await db.batch([
-    db.delete(traceTags).where(inJson(traceTags.traceId, ids)),
-    db.delete(traceRequestMetadata).where(inJson(traceRequestMetadata.traceId, ids)),
-    db.delete(traceSpans).where(inJson(traceSpans.traceId, ids)),
-    db.delete(traceRunLinks).where(inJson(traceRunLinks.traceId, ids)),
-    db.delete(assessments).where(inJson(assessments.traceId, ids)),
-    db.delete(traceInfo).where(inJson(traceInfo.traceId, ids)),
+      ? sql`SELECT trace_id FROM trace_info WHERE experiment_id = ${experimentId} AND ${inJson(sql.raw("trace_id"), by.ids)}`
+      : sql`SELECT trace_id FROM trace_info WHERE experiment_id = ${experimentId} AND request_time <= ${by.maxTimestampMillis}
+            ORDER BY request_time, trace_id LIMIT ${by.maxTraces ?? -1}`;
+  const [[{ n }]] = await db.batch([
+    batchable(db, db.all<{ n: number }>(sql`SELECT count(*) AS n FROM (${chosen})`)),
+    ...[traceTags, traceRequestMetadata, traceSpans, traceRunLinks, assessments, traceInfo].map((table) =>
+      batchable(db, db.run(sql`DELETE FROM ${table} WHERE trace_id IN (${chosen})`)),
+    ),
   ]);
+  return n;
 }
 
 /** Links the existing ones of the traces to a run. */

@@ -175,12 +175,19 @@ describe("delete-traces", () => {
     const t1 = await startTrace(exp, { request_time: "2026-01-01T00:00:01Z" });
     const t2 = await startTrace(exp, { request_time: "2026-01-01T00:00:02Z" });
     const t3 = await startTrace(exp, { request_time: "2026-01-01T00:00:03Z" });
-    const byIds = await post("/traces/delete-traces", { experiment_id: exp, request_ids: [t2.trace_id, "tr-missing"] });
+    const elsewhere = await startTrace(await createExperiment(), { request_time: "2025-12-31T00:00:00Z" });
+    const byIds = await post("/traces/delete-traces", { experiment_id: exp, request_ids: [t2.trace_id, "tr-missing", elsewhere.trace_id] });
     expect(byIds.json).toEqual({ traces_deleted: 1 });
     const byAge = await v3("POST", "/traces/delete-traces", { experiment_id: exp, max_timestamp_millis: Date.parse("2026-01-02"), max_traces: 1 });
     expect(byAge.json).toEqual({ traces_deleted: 1 });
+    // The traces to delete are selected in SQL, never sent back as a list of ids.
+    expect(byAge.res.headers.get("X-Mlflare-D1-Calls")).toBe("1");
     expect(ids(await search(exp))).toEqual([t3.trace_id]);
     expectError(await v3("GET", `/traces/${t1.trace_id}`), 404, "RESOURCE_DOES_NOT_EXIST");
+    expect((await v3("GET", `/traces/${elsewhere.trace_id}`)).status).toBe(200);
+    const rest = await v3("POST", "/traces/delete-traces", { experiment_id: exp, max_timestamp_millis: Date.parse("2027-01-01") });
+    expect(rest.json).toEqual({ traces_deleted: 1 });
+    expect(ids(await search(exp))).toEqual([]);
   });
 
   it("needs exactly one criterion", async () => {
