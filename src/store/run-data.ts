@@ -126,9 +126,9 @@ const exactValue = (m: SQL, e: SQL) => sql`${m} * ${powerOfTwo(e)}`;
  * integer it reads without parsing a nested array per point: for a batch of 1,000 the
  * SQL took about 30% less time than with a `[value, …]` array per point. json_each keeps
  * repeated labels, as a repeated (step, timestamp) with another value must be kept; step
- * becomes an integer by column affinity. Δt is the timestamp less the first point's: a
- * batch spans seconds, and a small integer formats in about a third of the time a
- * 13-digit one takes, which was a third of this function's time.
+ * becomes an integer by column affinity. Δt is the timestamp less the first point's,
+ * usually a small integer: formatting 13-digit timestamps took a third of this
+ * function's time, and small integers format several times faster.
  */
 function historyWrite(runKey: SQL, metrics: MetricPoint[], guard: SQL): SQL {
   const base = metrics[0].timestamp;
