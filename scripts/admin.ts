@@ -16,7 +16,7 @@ const HELP = `usage: npm run admin -- <command>
   users create <username> [--password <pw>]     (a random password is printed if omitted)
   users delete <username>
   users set-admin <username> <true|false>
-  users set-password <username> <password>
+  users set-password <username> [<password>]    (a random password is printed if omitted)
   tokens create [--user <username>] [--name <name>] [--expires-in-days <n>] [--read-only]
   tokens list [--user <username>]
   tokens revoke <token_id>
@@ -54,6 +54,9 @@ async function api(method: string, path: string, payload: Record<string, unknown
   return text ? JSON.parse(text) : {};
 }
 
+/** A generated password, printed once: it never appears on a command line or in shell history. */
+const newPassword = () => randomBytes(18).toString("base64url");
+
 /** Creates a grant, or changes it when the user already has one. */
 async function grant(kind: string, resource: string, username: string, permission: string) {
   const [path, key] = kind === "experiment" ? ["/mlflow/experiments/permissions", "experiment_id"] : ["/mlflow/registered-models/permissions", "name"];
@@ -83,6 +86,16 @@ async function run(argv: string[]): Promise<unknown> {
   const need = (...xs: (string | undefined)[]) => {
     if (xs.some((x) => !x)) throw new CliError(`missing arguments\n\n${HELP}`);
   };
+  // A typo must not silently mean "false" or "no expiry".
+  const oneOf = (value: string, allowed: string[]) => {
+    if (!allowed.includes(value)) throw new CliError(`expected one of ${allowed.join(", ")}, got '${value}'`);
+    return value;
+  };
+  const days = (value: string | undefined) => {
+    if (value === undefined) return undefined;
+    if (!/^[1-9]\d*$/.test(value)) throw new CliError(`--expires-in-days takes a positive whole number of days, got '${value}'`);
+    return Number(value);
+  };
   switch (`${group} ${action ?? ""}`.trim()) {
     case "whoami":
       return api("GET", "/mlflow/users/current");
@@ -90,7 +103,7 @@ async function run(argv: string[]): Promise<unknown> {
       return api("GET", "/mlflow/users/list");
     case "users create": {
       need(a);
-      const password = opt.password ?? randomBytes(18).toString("base64url");
+      const password = opt.password ?? newPassword();
       const created = await api("POST", "/mlflow/users/create", { username: a, password });
       return opt.password ? created : { ...created, password };
     }
@@ -99,15 +112,18 @@ async function run(argv: string[]): Promise<unknown> {
       return api("DELETE", "/mlflow/users/delete", { username: a });
     case "users set-admin":
       need(a, b);
-      return api("PATCH", "/mlflow/users/update-admin", { username: a, is_admin: b === "true" });
-    case "users set-password":
-      need(a, b);
-      return api("PATCH", "/mlflow/users/update-password", { username: a, password: b });
+      return api("PATCH", "/mlflow/users/update-admin", { username: a, is_admin: oneOf(b, ["true", "false"]) === "true" });
+    case "users set-password": {
+      need(a);
+      const password = b ?? newPassword();
+      const updated = await api("PATCH", "/mlflow/users/update-password", { username: a, password });
+      return b ? updated : { ...updated, password };
+    }
     case "tokens create":
       return api("POST", "/mlflare/tokens/create", {
         username: opt.user,
         name: opt.name,
-        expires_in_days: opt["expires-in-days"] === undefined ? undefined : Number(opt["expires-in-days"]),
+        expires_in_days: days(opt["expires-in-days"]),
         read_only: opt["read-only"] ?? false,
       });
     case "tokens list":
