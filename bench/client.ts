@@ -33,9 +33,7 @@ interface Exchange {
 
 type Query = Record<string, string | number | readonly (string | number)[] | undefined>;
 
-export interface RawOptions {
-  /** Request body: bytes, or a stream (sent chunked, never buffered). */
-  body?: RequestInit["body"];
+interface RequestOptions {
   headers?: Record<string, string>;
   /** Send the bench's credentials (off for presigned part URLs, as the MLflow client does). */
   auth?: boolean;
@@ -79,7 +77,8 @@ export class MlflowClient {
   /** Any JSON call by absolute path (e.g. the `/ajax-api` mounts). */
   async json(method: string, path: string, body?: unknown): Promise<any> {
     const text = body === undefined ? undefined : JSON.stringify(body);
-    const headers: Record<string, string> = text === undefined ? {} : { "Content-Type": "application/json", "Content-Length": String(Buffer.byteLength(text)) };
+    // Node adds the Content-Length of a body sent whole by `end`.
+    const headers: Record<string, string> = text === undefined ? {} : { "Content-Type": "application/json" };
     const res = await this.exchange(method, path, { headers }, (req) => req.end(text));
     const parsed = parseJson(res.text);
     if (res.status !== 200) throw new ApiError(res.status, parsed?.error_code, labelOf(method, path), parsed?.message ?? res.text.slice(0, 200));
@@ -88,10 +87,11 @@ export class MlflowClient {
 
   /**
    * One HTTP exchange on a kept-alive connection, answer buffered, whatever its status.
-   * `send` writes the request body (its length among the headers) and ends the request;
+   * `send` writes the request body and ends the request (a streamed body needs its
+   * Content-Length among the headers);
    * `path` is joined to the base URL unless it is already absolute.
    */
-  exchange(method: string, path: string, options: Omit<RawOptions, "body"> = {}, send: (req: ClientRequest) => void = (req) => req.end()): Promise<Exchange> {
+  exchange(method: string, path: string, options: RequestOptions = {}, send: (req: ClientRequest) => void = (req) => req.end()): Promise<Exchange> {
     const { url, headers } = this.target(path, options);
     const request = url.protocol === "https:" ? httpsRequest : httpRequest;
     return new Promise((resolve, reject) => {
@@ -111,15 +111,13 @@ export class MlflowClient {
   }
 
   /**
-   * A streamed exchange (fetch) for answers read as they arrive, such as artifact
-   * downloads; the caller reads or cancels the body.
+   * A GET whose answer is read as it arrives (fetch), such as an artifact download; the
+   * caller reads or cancels the body.
    */
-  async raw(method: string, path: string, options: RawOptions = {}): Promise<Response> {
+  async stream(path: string, options: RequestOptions = {}): Promise<Response> {
     const { url, headers } = this.target(path, options);
-    const init: RequestInit & { duplex?: "half" } = { method, headers, body: options.body };
-    if (options.body instanceof ReadableStream) init.duplex = "half";
-    const res = await fetch(url, init);
-    this.recordTrips(options.label ?? labelOf(method, url.pathname), res);
+    const res = await fetch(url, { headers });
+    this.record(options.label ?? labelOf("GET", url.pathname), res.status, res.headers.get(D1_CALLS_HEADER) ?? undefined);
     return res;
   }
 
@@ -129,12 +127,11 @@ export class MlflowClient {
    * `requests.put(url, data=file)` does (fetch would send a stream chunked, which servers
    * may treat differently).
    */
-  async upload(path: string, size: number, options: Omit<RawOptions, "body"> & { offset?: number } = {}): Promise<{ status: number; text: string; etag: string }> {
+  async upload(path: string, size: number, options: RequestOptions & { offset?: number } = {}): Promise<Exchange> {
     const headers = { ...options.headers, "Content-Length": String(size) };
-    const res = await this.exchange("PUT", path, { ...options, headers }, (req) => {
+    return this.exchange("PUT", path, { ...options, headers }, (req) => {
       writePattern(req, size, options.offset).then(() => req.end(), (err: Error) => req.destroy(err));
     });
-    return { status: res.status, text: res.text, etag: String(res.headers.etag ?? "") };
   }
 
   /**
@@ -142,15 +139,11 @@ export class MlflowClient {
    * every request: the caller's, then the bench's credentials unless
    * `auth: false`.
    */
-  private target(path: string, options: Pick<RawOptions, "headers" | "auth">): { url: URL; headers: Record<string, string> } {
+  private target(path: string, options: Pick<RequestOptions, "headers" | "auth">): { url: URL; headers: Record<string, string> } {
     const url = new URL(/^https?:/.test(path) ? path : `${this.baseUrl}${path}`);
     const headers: Record<string, string> = { "User-Agent": "mlflare-bench", ...options.headers };
     if (this.token && options.auth !== false) headers.Authorization = `Bearer ${this.token}`;
     return { url, headers };
-  }
-
-  private recordTrips(label: string, res: Response): void {
-    this.record(label, res.status, res.headers.get(D1_CALLS_HEADER) ?? undefined);
   }
 
   private record(label: string, status: number, header: string | undefined): void {
@@ -251,7 +244,7 @@ function parseJson(text: string): any {
  * Groups URLs by endpoint: the API prefix goes, and artifact paths (which carry
  * experiment and run ids) collapse to `<path>`.
  */
-export function labelOf(method: string, path: string): string {
+function labelOf(method: string, path: string): string {
   const bare = path.split("?")[0].replace(/^\/(ajax-)?api\/\d\.0\//, "");
   const artifact = bare.match(/^mlflow-artifacts\/(artifacts|mpu\/\w+|presigned)(\/.*)?$/);
   if (artifact) return `${method} mlflow-artifacts/${artifact[1]}${artifact[2] ? "/<path>" : ""}`;

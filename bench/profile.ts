@@ -85,8 +85,11 @@ export class WorkerProfiler {
 /** Names the bundled module that a line of the served bundle belongs to. */
 export type ModuleIndex = (line: number) => string;
 
+/** Places listed in a profile's summary. */
+const TOP_PLACES = 8;
+
 /** Self time by bundled module (see `moduleIndex`) or, outside the bundle, by function. */
-export function summarizeProfile(profile: CpuProfile, moduleAt: ModuleIndex, topN = 8): ProfileSummary {
+export function summarizeProfile(profile: CpuProfile, moduleAt: ModuleIndex): ProfileSummary {
   const nodes = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
   const byWhere = new Map<string, number>();
   let totalMs = 0;
@@ -99,7 +102,7 @@ export function summarizeProfile(profile: CpuProfile, moduleAt: ModuleIndex, top
   });
   const idleMs = byWhere.get("(idle)") ?? 0;
   byWhere.delete("(idle)");
-  const top = [...byWhere.entries()].sort((a, b) => b[1] - a[1]).slice(0, topN).map(([where, ms]) => ({ where, ms }));
+  const top = [...byWhere.entries()].sort((a, b) => b[1] - a[1]).slice(0, TOP_PLACES).map(([where, ms]) => ({ where, ms }));
   return { totalMs, idleMs, top };
 }
 

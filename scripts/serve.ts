@@ -59,8 +59,7 @@ async function main(bundle: string | undefined) {
     port,
     inspectorPort,
   });
-  await mf.ready;
-  console.log(`mlflare: ready on http://127.0.0.1:${port}`);
+  console.log(`mlflare: ready on ${(await mf.ready).origin}`);
   const stop = () => void mf.dispose().finally(() => process.exit(0));
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);

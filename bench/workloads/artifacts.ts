@@ -39,9 +39,8 @@ function proxiedRoot(uri: string | undefined): string | undefined {
 }
 
 async function probe(client: MlflowClient, root: string): Promise<string | undefined> {
-  const res = await client.raw("PUT", `${PROXY}/artifacts/${root}/bench/probe.txt`, { body: "probe", headers: { "Content-Type": "text/plain" } });
-  const text = await res.text();
-  return res.status === 200 ? undefined : `PUT answered HTTP ${res.status} ${text.slice(0, 80).replace(/\s+/g, " ")}`;
+  const res = await client.exchange("PUT", `${PROXY}/artifacts/${root}/bench/probe.txt`, { headers: { "Content-Type": "text/plain" } }, (req) => req.end("probe"));
+  return res.status === 200 ? undefined : `PUT answered HTTP ${res.status} ${res.text.slice(0, 80).replace(/\s+/g, " ")}`;
 }
 
 async function withPeak(ctx: BenchContext, fn: () => Promise<WorkloadResult>): Promise<WorkloadResult> {
@@ -101,7 +100,7 @@ async function multipartUpload(ctx: BenchContext, root: string, size: string): P
       const { ms, value: res } = await timed(() => client.upload(url, bytes, options));
       if (res.status !== 200) throw new Error(`part ${credential.part_number}: HTTP ${res.status} ${res.text.slice(0, 120)}`);
       partLatencies.push(ms);
-      return { part_number: credential.part_number, etag: res.etag, url: credential.url };
+      return { part_number: credential.part_number, etag: String(res.headers.etag ?? ""), url: credential.url };
     });
     parts.sort((a, b) => a.part_number - b.part_number);
     await client.json("POST", `${PROXY}/mpu/complete/${dir}`, { path: name, upload_id: created.upload_id, parts });
@@ -118,7 +117,7 @@ async function multipartUpload(ctx: BenchContext, root: string, size: string): P
 
 /** Streams an artifact's body through `onChunk`, never holding it whole. */
 async function download(client: MlflowClient, path: string, onChunk: (chunk: Uint8Array) => void): Promise<void> {
-  const res = await client.raw("GET", path);
+  const res = await client.stream(path);
   if (res.status !== 200) throw new ApiError(res.status, undefined, "GET artifact", (await res.text()).slice(0, 120));
   for await (const chunk of res.body!) onChunk(chunk);
 }

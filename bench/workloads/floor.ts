@@ -1,5 +1,5 @@
 import { timed } from "../stats";
-import { fmt, measured, type BenchContext, type WorkloadResult } from "./result";
+import { fmt, measured, WARMUP, type BenchContext, type WorkloadResult } from "./result";
 
 /**
  * `GET /health`, sequential: the cost of an HTTP exchange with no storage behind it,
@@ -11,7 +11,7 @@ export async function httpFloor(ctx: BenchContext): Promise<WorkloadResult> {
     const res = await ctx.client.exchange("GET", "/health");
     if (res.status !== 200) throw new Error(`GET /health: HTTP ${res.status}`);
   };
-  for (let i = 0; i < 10; i++) await health();
+  for (let i = 0; i < WARMUP; i++) await health();
   const latencies: number[] = [];
   const start = performance.now();
   await ctx.measure("health", async () => {

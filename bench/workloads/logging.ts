@@ -1,12 +1,6 @@
 import type { Metric } from "../client";
 import { timed } from "../stats";
-import { fmt, measured, type BenchContext, type WorkloadResult } from "./result";
-
-/**
- * Untimed calls before each timed series, so connection set-up and the Worker's first
- * (not yet optimised) runs of the code path are not measured.
- */
-const WARMUP = 10;
+import { fmt, measured, WARMUP, type BenchContext, type WorkloadResult } from "./result";
 
 /** log-metric, one call at a time: latency of the call the client makes per `log_metric`. */
 export async function logMetricSequential(ctx: BenchContext, experimentId: string): Promise<WorkloadResult> {

@@ -3,6 +3,12 @@ import type { RssSampler } from "../memory";
 import { summarize } from "../stats";
 import type { Sizes } from "../sizes";
 
+/**
+ * Untimed calls before each timed series, so connection set-up and the Worker's first
+ * (not yet optimised) runs of the code path are not measured.
+ */
+export const WARMUP = 10;
+
 /** One row of the report. */
 export interface WorkloadResult {
   name: string;
