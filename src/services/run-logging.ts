@@ -24,12 +24,15 @@ export async function logBatch(db: Database, runId: string, batch: BatchInput) {
   const params = batch.params ?? [];
   const tags = batch.tags ?? [];
   checkBatchLimits(metrics.length, params.length, tags.length);
+  // Validated in MLflow's order (metrics, params, tags), so the first error is MLflow's.
   const validKeys = new Set<string>();
+  const points = metrics.map((m) => metricPoint(m, validKeys));
+  const validParams = uniqueParams(params.map((p) => ({ key: validateKey("param", p.key), value: truncate(p.value ?? "", LIMITS.paramValue) })));
   const runTags = tags.map((t) => runTag(t.key, t.value));
   const rename = runNameOf(runTags);
   const outcome = await writeRunData(db, runId, {
-    metrics: metrics.map((m) => metricPoint(m, validKeys)),
-    params: uniqueParams(params.map((p) => ({ key: validateKey("param", p.key), value: truncate(p.value ?? "", LIMITS.paramValue) }))),
+    metrics: points,
+    params: validParams,
     // An empty mlflow.runName leaves the name (and the tag) alone.
     tags: rename === undefined ? runTags.filter((t) => t.key !== RUN_NAME_TAG) : runTags,
     rename,

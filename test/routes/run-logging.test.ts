@@ -197,6 +197,14 @@ describe("log-batch", () => {
     expectError(await post("/runs/log-batch", { run_id, params: [{ key: "d", value: "1" }, { key: "d", value: "2" }] }), 400, "INVALID_PARAMETER_VALUE");
   });
 
+  it("reports the first bad entity in MLflow's order: metrics, then params, then tags", async () => {
+    const run_id = await newRun();
+    const bad = (kind: string) => [{ key: `../${kind}`, value: kind === "metric" ? 1 : "v", timestamp: 1 }];
+    const message = async (body: object) => (await post("/runs/log-batch", { run_id, ...body })).json.message as string;
+    expect(await message({ metrics: bad("metric"), params: bad("param"), tags: bad("tag") })).toContain("Invalid metric name");
+    expect(await message({ params: bad("param"), tags: bad("tag") })).toContain("Invalid param name");
+  });
+
   it("needs a JSON content type", async () => {
     const r = await call("POST", "/api/2.0/mlflow/runs/log-batch", undefined);
     expectError(r, 400, "INVALID_PARAMETER_VALUE");
