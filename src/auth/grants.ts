@@ -1,8 +1,7 @@
 import { alreadyExists, invalidParameter, notFound } from "../protocol/errors";
 import { getExperiment } from "../services/experiments";
 import { modelNotFound } from "../services/registered-models";
-import { isForeignKeyViolation, isUniqueViolation } from "../store/db";
-import type { Database } from "../store/db";
+import { isForeignKeyViolation, isUniqueViolation, type Database } from "../store/db";
 import * as store from "../store/permissions";
 import { PERMISSIONS, isPermission, type Permission } from "./config";
 import { getUser } from "./users";

@@ -13,7 +13,7 @@ export interface RequestFields {
 }
 
 /**
- * Reads the request's fields. The body is read (hono caches it for the handler) only when
+ * Reads the request's fields. The body is read (parsed once, and `decode()` reuses it) only when
  * `withBody` and it is JSON as `decode()` would read it: PATCH and DELETE always, POST and
  * PUT when declared `application/json` (decode refuses them otherwise).
  *
@@ -44,7 +44,7 @@ function bodyIsJson(c: Context): boolean {
   return mediaType(c.req.header("Content-Type")) === "application/json";
 }
 
-/** The body as decode() will read it, so the permission check sees what the handler uses. */
+/** A JSON-object body, else `{}` (decode() refuses any other body). */
 function asObject(value: unknown): Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }

@@ -1,6 +1,5 @@
 import { MlflowError, alreadyExists, invalidParameter, notFound } from "../protocol/errors";
-import { isUniqueViolation } from "../store/db";
-import type { Database } from "../store/db";
+import { isUniqueViolation, type Database } from "../store/db";
 import * as store from "../store/users";
 import { forgetAll } from "./cache";
 import { hashPassword, verifyPassword } from "./crypto";

@@ -200,13 +200,16 @@ export const traceRoutes: Route[] = [
 ];
 
 async function readOtlpBody(c: AppContext): Promise<Uint8Array> {
-  // An unsound declared length is no refusal: the read below enforces the limit anyway.
-  if ((contentLength(c) ?? 0) > MAX_OTLP_BYTES) throw invalidParameter(`OTLP payload larger than ${MAX_OTLP_BYTES} bytes.`);
+  // A declared length over the limit is refused before reading; an absent or false one is
+  // caught by the check of what was read (decompressed) below.
+  if ((contentLength(c) ?? 0) > MAX_OTLP_BYTES) throw otlpTooLarge();
   const encoding = (c.req.header("Content-Encoding") ?? "").toLowerCase();
   let body: ReadableStream<Uint8Array> | null = c.req.raw.body;
   if (body && (encoding === "gzip" || encoding === "deflate")) body = body.pipeThrough(new DecompressionStream(encoding));
   else if (body && encoding && encoding !== "identity") throw invalidParameter(`Unsupported Content-Encoding: ${encoding}`);
   const bytes = new Uint8Array(await new Response(body).arrayBuffer());
-  if (bytes.length > MAX_OTLP_BYTES) throw invalidParameter(`OTLP payload larger than ${MAX_OTLP_BYTES} bytes.`);
+  if (bytes.length > MAX_OTLP_BYTES) throw otlpTooLarge();
   return bytes;
 }
+
+const otlpTooLarge = () => invalidParameter(`OTLP payload larger than ${MAX_OTLP_BYTES} bytes.`);

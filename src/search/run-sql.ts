@@ -29,7 +29,6 @@ const COLUMNS: Record<StringAttribute | TimeAttribute, SQL> = {
   end_time: sql.raw("r.end_time"),
 };
 
-
 /**
  * One SELECT of the matching runs of one page (their ids, numbered `n` in MLflow's
  * order), which store/runs.ts completes with their data. Every filter is an
@@ -37,7 +36,7 @@ const COLUMNS: Record<StringAttribute | TimeAttribute, SQL> = {
  * the order joins), so nothing is filtered outside SQL and no row is duplicated.
  *
  * @example
- * readRuns(db, compileRunSearch({ experimentIds: [1], lifecycleStages: ["active"], predicates, order, offset: 0, limit: 101 }))
+ * searchRunPage(db, { experimentIds: [1], lifecycleStages: ["active"], predicates, order, offset: 0, limit: 101 }) // store/run-search.ts
  */
 export function compileRunSearch(q: RunSearch): SQL {
   const joins: SQL[] = [];

@@ -3,6 +3,7 @@ import * as blobs from "../store/blobs";
 import { findRunArtifactUri } from "../store/artifact-roots";
 import type { Database } from "../store/db";
 import { artifactPath, artifactRootKey, joinKey } from "./artifact-path";
+import { runNotFound } from "./runs";
 
 /** MLflow's FileInfo: `file_size` only for files, and (proto default) not when 0. */
 export interface FileInfo {
@@ -69,7 +70,7 @@ export interface RunArtifactRoot {
  */
 export async function runArtifactRoot(db: Database, runId: string): Promise<RunArtifactRoot> {
   const uri = await findRunArtifactUri(db, runId);
-  if (uri === undefined) throw notFound(`Run with id=${runId} not found`);
+  if (uri === undefined) throw runNotFound(runId);
   const key = artifactRootKey(uri);
   if (key === undefined) throw invalidParameter(`The artifact root '${uri}' of run ${runId} is not served by this server.`);
   return { uri, key };

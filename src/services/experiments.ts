@@ -38,7 +38,7 @@ export function assertExperimentActive(id: string, lifecycleStage: string | unde
   if (lifecycleStage === undefined) throw experimentNotFound(id);
   if (lifecycleStage !== "active") {
     // MLflow names the stored id here: experiment "07" answers as 7.
-    throw invalidParameter(`The experiment ${parseExperimentId(id)} must be in the 'active' state. Current state is ${lifecycleStage}.`);
+    throw invalidParameter(`The experiment ${Number(id)} must be in the 'active' state. Current state is ${lifecycleStage}.`);
   }
 }
 
@@ -129,5 +129,3 @@ function validateTagValue(value: string | undefined): string {
   }
   return v;
 }
-
-

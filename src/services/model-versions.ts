@@ -10,7 +10,8 @@ import * as store from "../store/model-versions";
 import { findRunArtifactUri } from "../store/artifact-roots";
 import { artifactPath, artifactRootKey, joinKey } from "./artifact-path";
 import { parseModelSource, runArtifactLocation, type ModelSource } from "./model-source";
-import { canonicalStage, modelNotFound, parseVersion, registryTags, validateAliasName, validateModelName, validateRegistryTag } from "./registered-models";
+import { canonicalStage, modelNotFound, parseVersion, registryTags, validateAliasName, validateModelName, validateRegistryTag, versionNotFound } from "./registered-models";
+import { runNotFound } from "./runs";
 import { validateKey } from "./validation";
 
 /** MLflow's model-version search page sizes (the proto default is also the maximum). */
@@ -182,7 +183,7 @@ export async function modelVersionArtifactKey(db: Database, name: string, versio
   const source = location.startsWith("runs:") ? parseModelSource(location) : undefined;
   if (source?.kind === "run") {
     const runRoot = await findRunArtifactUri(db, source.runId);
-    if (runRoot === undefined) throw notFound(`Run with id=${source.runId} not found`);
+    if (runRoot === undefined) throw runNotFound(source.runId);
     location = runArtifactLocation(runRoot, source.path);
   }
   const root = artifactRootKey(location);
@@ -217,10 +218,6 @@ export async function deleteModelVersionTag(db: Database, name: string, version:
   const number = parseVersion(version);
   validateKey("tag", key);
   if (!(await store.deleteModelVersionTag(db, name, number, key))) throw versionNotFound(name, version);
-}
-
-function versionNotFound(name: string, version: string) {
-  return notFound(`Model Version (name=${name}, version=${version}) not found`);
 }
 
 function found(mv: ModelVersion | undefined, name: string, version: string): ModelVersion {

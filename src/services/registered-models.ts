@@ -3,9 +3,8 @@ import { decodePageToken, paginate } from "../protocol/page-token";
 import type { KeyValue, ModelVersion, RegisteredModel } from "../protocol/registry";
 import { registeredModelFilter, registeredModelOrder } from "../search/registry";
 import type { Reader } from "../search/reader";
-import type { Database } from "../store/db";
+import { isUniqueViolation, type Database } from "../store/db";
 import * as store from "../store/registered-models";
-import { isUniqueViolation } from "../store/db";
 import { normpath, validateKey } from "./validation";
 import { missingParameter } from "../protocol/message";
 
@@ -188,7 +187,7 @@ export async function setRegisteredModelAlias(db: Database, name: string, alias:
   validateAliasName(alias, true);
   const number = parseVersion(version);
   if (!(await store.setRegisteredModelAlias(db, name, alias, number))) {
-    throw notFound(`Model Version (name=${name}, version=${version}) not found`);
+    throw versionNotFound(name, version);
   }
 }
 
@@ -200,6 +199,10 @@ export async function deleteRegisteredModelAlias(db: Database, name: string, ali
 
 export function modelNotFound(name: string) {
   return notFound(`Registered Model with name=${name} not found`);
+}
+
+export function versionNotFound(name: string, version: string) {
+  return notFound(`Model Version (name=${name}, version=${version}) not found`);
 }
 
 function found(rm: RegisteredModel | undefined, name: string): RegisteredModel {

@@ -8,7 +8,6 @@ import { assertExperimentActive, getActiveExperiment, parseExperimentId } from "
 import { generateRunName } from "./run-names";
 import { LIMITS, truncate, validateKey } from "./validation";
 
-
 /** The run id of a request: `run_id`, else the deprecated `run_uuid`. */
 export function runIdOf(req: { run_id?: string; run_uuid?: string }): string {
   const id = req.run_id || req.run_uuid;
@@ -43,7 +42,7 @@ export function assertActive(runId: string, lifecycleStage: string | undefined) 
 
 export const runNotFound = (runId: string) => notFound(`Run with id=${runId} not found`);
 
-/** The run name tags set: the last `mlflow.runName`, an empty one counting as none (as in MLflow's run info update). */
+/** The run name the tags set: the last `mlflow.runName`, an empty one counting as none (as in MLflow's run info update). */
 export const runNameOf = (tags: KeyValue[]) => tags.findLast((t) => t.key === RUN_NAME_TAG)?.value || undefined;
 
 /**

@@ -39,7 +39,7 @@ export const loadRuns = (db: Database, runIds: readonly string[]): Promise<Run[]
  * 2 MB limit on one value cannot travel as JSON: then the page is read again as rows.
  *
  * @example
- * await readRuns(db, compileRunSearch(search))
+ * await readRuns(db, sql`SELECT key AS n, value AS run_id FROM json_each(${ids})`) // as loadRuns does
  */
 export async function readRuns(db: Database, page: SQL): Promise<Run[]> {
   try {
