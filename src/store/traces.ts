@@ -5,6 +5,7 @@ import type { Reader } from "../search/reader";
 import { batchable, type Database } from "./db";
 import { assessments, traceInfo, traceRequestMetadata, traceRunLinks, traceSpans, traceTags } from "./schema/index";
 import { readableExperimentsCondition } from "./permissions";
+import { getOrInsert } from "./maps";
 import { inJson } from "./sql";
 
 type InfoRow = typeof traceInfo.$inferInsert;
@@ -114,11 +115,7 @@ function insertAssessments(db: Database, items: Assessment[]) {
  */
 export async function logSpans(db: Database, experimentId: number, tracesRoot: string, spans: OtlpSpan[]) {
   const byTrace = new Map<string, OtlpSpan[]>();
-  for (const s of spans) {
-    let group = byTrace.get(s.traceId);
-    if (!group) byTrace.set(s.traceId, (group = []));
-    group.push(s);
-  }
+  for (const s of spans) getOrInsert(byTrace, s.traceId, () => []).push(s);
   const traces = JSON.stringify([...byTrace].map(([id, group]) => traceSummary(id, group)));
   const t = sql`(SELECT j.value ->> 'id' AS id, j.value ->> 'start' AS start, j.value ->> 'end' AS end_ms, j.value ->> 'state' AS state
                  FROM json_each(${traces}) j)`;
@@ -193,11 +190,7 @@ export async function findSpans(db: Database, ids: string[]): Promise<Map<string
     .where(inJson(traceSpans.traceId, ids))
     .orderBy(asc(traceSpans.traceId), sql`${traceSpans.parentSpanId} IS NOT NULL`, asc(traceSpans.startOrder));
   const out = new Map<string, StoredSpan[]>();
-  for (const r of rows) {
-    let group = out.get(r.traceId);
-    if (!group) out.set(r.traceId, (group = []));
-    group.push({ json: r.content, dictJson: r.dict, root: r.parent === null });
-  }
+  for (const r of rows) getOrInsert(out, r.traceId, () => []).push({ json: r.content, dictJson: r.dict, root: r.parent === null });
   return out;
 }
 
