@@ -1,10 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { artifactPath, artifactRootKey, isUnsafe } from "../src/services/artifact-path";
 import { call } from "./helpers/api";
-import { createRun, PROXY, raw } from "./helpers/artifacts";
-
-/** Each segment percent-encoded as the stock client builds URLs: independent of the server's encoder. */
-const encodeSegments = (path: string) => path.split("/").map(encodeURIComponent).join("/");
+import { createRun, encodeKey, PROXY, raw } from "./helpers/artifacts";
 
 /**
  * The traversal corpus: every form is refused as written (a decoded path, e.g. a query
@@ -73,7 +70,7 @@ describe("artifact path validation (unit)", () => {
   });
 
   it.each(UNSAFE)("refuses %s percent-encoded, whole or per segment", (_, p) => {
-    for (const encoded of [encodeURIComponent(p), encodeSegments(p)]) {
+    for (const encoded of [encodeURIComponent(p), encodeKey(p)]) {
       expect(() => artifactPath(encoded, { encoded: true, kind: "file" }), encoded).toThrow("Invalid path");
     }
   });
@@ -88,7 +85,7 @@ describe("artifact path validation (unit)", () => {
 
   it.each(SAFE)("accepts %s, as written and encoded", (_, p) => {
     expect(artifactPath(p, { encoded: false, kind: "file" })).toBe(p);
-    expect(artifactPath(encodeSegments(p), { encoded: true, kind: "file" })).toBe(p);
+    expect(artifactPath(encodeKey(p), { encoded: true, kind: "file" })).toBe(p);
   });
 
   it("treats an empty directory as the root, one trailing slash as a directory, and refuses empty files", () => {

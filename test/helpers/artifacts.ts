@@ -1,9 +1,8 @@
 import { SELF } from "cloudflare:test";
-import { encodeKey } from "../../src/services/artifacts-signers";
 import { createExperiment, post } from "./api";
 
-/** The server's own segment encoding, so that tests assert what the product builds. */
-export { encodeKey };
+/** Percent-encodes each segment, as the stock client builds URLs: independent of the server's encoder. */
+export const encodeKey = (key: string) => key.split("/").map(encodeURIComponent).join("/");
 
 export const BASE = "http://mlflare.test";
 export const PROXY = "/api/2.0/mlflow-artifacts/artifacts";

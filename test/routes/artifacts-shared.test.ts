@@ -34,6 +34,15 @@ describe("shared links", () => {
     expect(new Uint8Array(await part.arrayBuffer())).toEqual(data.slice(0, 10));
   });
 
+  it("reach files whose names need escaping in a URL", async () => {
+    const run = await createRun();
+    for (const name of ["a b.txt", "100%.txt", "a%41.txt", "ünï.txt"]) {
+      await putArtifact(`${run.key}/odd/${name}`, name);
+      const url = (await call("POST", SHARE, { run_id: run.runId, path: `odd/${name}` })).json.url;
+      expect(await (await SELF.fetch(url)).text(), name).toBe(name);
+    }
+  });
+
   it("give an expiring single-file PUT that writes inside the run's root", async () => {
     const run = await createRun();
     const r = await call("POST", SHARE_UPLOAD, { run_id: run.runId, path: "incoming/data.csv" });

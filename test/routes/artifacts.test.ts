@@ -2,7 +2,8 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { listDirectory } from "../../src/store/blobs";
 import { call, expectError, get, post } from "../helpers/api";
-import { bytes, createRun, encodeKey, getArtifact, PROXY, putArtifact, raw, sha256, streamOf } from "../helpers/artifacts";
+import { encodeKey } from "../../src/services/artifacts-signers";
+import { bytes, createRun, getArtifact, PROXY, putArtifact, raw, sha256, streamOf } from "../helpers/artifacts";
 
 const list = (path?: string) => call("GET", PROXY, path === undefined ? undefined : { path });
 
