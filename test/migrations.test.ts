@@ -9,9 +9,9 @@ const before = (tag: string) => env.TEST_MIGRATIONS.filter((m) => m.name < tag);
 const from = (tag: string) => env.TEST_MIGRATIONS.filter((m) => m.name >= tag);
 const db = env.MIGRATION_DB;
 
-describe("0009: metric points by run key", () => {
-  it("keys every existing point to its run, exactly, indexes linked points, and later runs take new keys", async () => {
-    await applyD1Migrations(db, before("0009"));
+describe("0007–0009: run data rebuilt", () => {
+  it("keeps every point, param, tag and latest value, in insertion order, keyed to its run; later runs take new keys", async () => {
+    await applyD1Migrations(db, before("0007"));
     await db.batch([
       db.prepare("INSERT INTO experiments (experiment_id, name, artifact_location, creation_time, last_update_time) VALUES (7, 'e', 'a', 0, 0)"),
       ...["run-b", "run-a"].map((id) =>
@@ -22,10 +22,24 @@ describe("0009: metric points by run key", () => {
         ('run-b', 'loss', 0, 1, 2, 1, NULL, NULL, NULL),
         ('run-a', 'loss', 1.7976931348623157e308, 0, 3, 0, 'm-1', 'eval', 'd1'),
         ('run-a', 'acc', -0.1, 0, 4, 9, NULL, NULL, NULL)`),
+      ...["params", "run_tags"].map((table) => db.prepare(`INSERT INTO ${table} (run_id, key, value) VALUES ('run-a', 'z', '1'), ('run-b', 'k', '2'), ('run-a', 'a', '3')`)),
+      db.prepare(`INSERT INTO latest_metrics (run_id, key, value, is_nan, timestamp, step) VALUES ('run-a', 'loss', 0.5, 0, 3, 0), ('run-a', 'acc', -0.1, 0, 4, 9)`),
     ]);
 
-    await applyD1Migrations(db, from("0009"));
+    await applyD1Migrations(db, from("0007"));
 
+    // 0008: params, tags and latest values keep each run's insertion order as `position`.
+    for (const table of ["params", "run_tags"]) {
+      const rows = await db.prepare(`SELECT run_id, key, value FROM ${table} ORDER BY run_id, position`).all();
+      expect(rows.results, table).toEqual([
+        { run_id: "run-a", key: "z", value: "1" },
+        { run_id: "run-a", key: "a", value: "3" },
+        { run_id: "run-b", key: "k", value: "2" },
+      ]);
+    }
+    const latest = await db.prepare("SELECT key, value FROM latest_metrics WHERE run_id = 'run-a' ORDER BY position").all();
+    expect(latest.results).toEqual([{ key: "loss", value: 0.5 }, { key: "acc", value: -0.1 }]);
+    // 0009: metric points by run key.
     const keys = await db.prepare("SELECT run_id, run_key FROM runs ORDER BY run_key").all();
     expect(keys.results).toEqual([{ run_id: "run-b", run_key: 1 }, { run_id: "run-a", run_key: 2 }]);
     const points = await db

@@ -64,6 +64,17 @@ describe("runs", () => {
       expect(run.inputs).toEqual({ dataset_inputs });
     }
     expect(found).toHaveLength(1);
+    // A page with another run beside the big one: the row fallback gives each run its own lists.
+    const other = await createExperiment();
+    const small = (await createRun({ experiment_id: other, run_name: "small" })).info.run_id;
+    await post("/runs/log-batch", { run_id: small, params: [{ key: "lr", value: "0.1" }], tags: [{ key: "team", value: "ml" }] });
+    const both = (await post("/runs/search", { experiment_ids: [exp, other] })).json.runs;
+    expect(both.map((r: any) => r.info.run_id).sort()).toEqual([run_id, small].sort());
+    const smallRun = both.find((r: any) => r.info.run_id === small);
+    expect(smallRun.data.params).toEqual([{ key: "lr", value: "0.1" }]);
+    expect(smallRun.data.tags).toEqual([{ key: "mlflow.runName", value: "small" }, { key: "team", value: "ml" }]);
+    expect(smallRun.inputs).toEqual({});
+    expect(both.find((r: any) => r.info.run_id === run_id).data.params).toEqual(params);
   });
 
   it("gets a run by run_id or run_uuid, 404 otherwise", async () => {
