@@ -8,6 +8,7 @@ const patch = (path: string, body: unknown) => call("PATCH", `${base}${path}`, b
 const del = (path: string, body?: unknown) => call("DELETE", `${base}${path}`, body);
 const search = (body: Record<string, unknown>) => post("/logged-models/search", body);
 const names = (r: { json: any }) => (r.json.models ?? []).map((m: any) => m.info.name);
+const newRun = async (experimentId: string): Promise<string> => (await post("/runs/create", { experiment_id: experimentId, start_time: 1 })).json.run.info.run_id;
 
 async function newModel(experimentId: string, body: Record<string, unknown> = {}) {
   const r = await create({ experiment_id: experimentId, ...body });
@@ -70,7 +71,7 @@ describe("create / get", () => {
   it("lists metrics logged with the model id, with their run", async () => {
     const exp = await createExperiment();
     const m = await newModel(exp);
-    const run = (await post("/runs/create", { experiment_id: exp, start_time: 1 })).json.run.info.run_id;
+    const run = await newRun(exp);
     for (const [value, step] of [[0.91, 0], [0.93, 1]]) {
       const r = await post("/runs/log-metric", { run_id: run, key: "accuracy", value, timestamp: 1700000000000 + step, step, model_id: m.info.model_id });
       expect(r.status).toBe(200);
@@ -85,7 +86,7 @@ describe("create / get", () => {
   it("links only the points of a log-batch that name the model", async () => {
     const exp = await createExperiment();
     const m = await newModel(exp);
-    const run = (await post("/runs/create", { experiment_id: exp, start_time: 1 })).json.run.info.run_id;
+    const run = await newRun(exp);
     const metrics = [
       { key: "loss", value: 0.5, timestamp: 10, step: 0 },
       { key: "eval_loss", value: 0.4, timestamp: 11, step: 0, model_id: m.info.model_id, dataset_name: "val", dataset_digest: "d" },
@@ -170,7 +171,7 @@ describe("tags and params", () => {
 describe("search", () => {
   async function fixture() {
     const exp = await createExperiment(unique("search"));
-    const run = (await post("/runs/create", { experiment_id: exp, start_time: 1 })).json.run.info.run_id;
+    const run = await newRun(exp);
     const echo = await newModel(exp, { name: "echo", model_type: "toy", params: [{ key: "alpha", value: "0.5" }] });
     const ext = await newModel(exp, { name: "external", model_type: "external", tags: [{ key: "kind", value: "external" }] });
     const failed = await newModel(exp, { name: "failed" });

@@ -6,6 +6,9 @@ async function newRun(): Promise<string> {
   return r.json.run.info.run_id;
 }
 const runData = async (run_id: string) => (await get("/runs/get", { run_id })).json.run.data;
+/** A metric's whole history by step (then value). */
+const historyByStep = async (run_id: string, metric_key: string) =>
+  (await get("/metrics/get-history", { run_id, metric_key })).json.metrics.sort((a: any, b: any) => a.step - b.step || a.value - b.value);
 
 describe("log-metric", () => {
   it("keeps the latest value per key by (step, timestamp, value)", async () => {
@@ -125,8 +128,7 @@ describe("log-batch", () => {
     const timestampsApart = [{ key: "loss", value: 1, timestamp: Number.MAX_SAFE_INTEGER, step: 100 }, { key: "loss", value: 2, timestamp: 0, step: 100 }];
     metrics.push(...timestampsApart);
     expect((await post("/runs/log-batch", { run_id, metrics })).status).toBe(200);
-    const byStep = (a: any, b: any) => a.step - b.step || a.value - b.value;
-    const history = async (key: string) => (await get("/metrics/get-history", { run_id, metric_key: key })).json.metrics.sort(byStep);
+    const history = (key: string) => historyByStep(run_id, key);
     for (const key of keys.slice(1)) {
       expect(await history(key)).toEqual(doubles.map((value, i) => ({ key, value, timestamp: 1_700_000_000_000 + (i % 3), step: i - 4 })));
     }
@@ -153,7 +155,7 @@ describe("log-batch", () => {
     expect((await post("/runs/log-batch", { run_id, metrics: metrics.slice(0, 200) })).status).toBe(200);
     expect((await post("/runs/log-batch", { run_id, metrics: metrics.slice(200) })).status).toBe(200);
     for (let k = 0; k < 4; k++) {
-      const history = (await get("/metrics/get-history", { run_id, metric_key: `k${k}` })).json.metrics.sort((a: any, b: any) => a.step - b.step);
+      const history = await historyByStep(run_id, `k${k}`);
       expect(history.map((m: any) => m.value)).toEqual(doubles.filter((_, i) => i % 4 === k));
     }
     const latest = Object.fromEntries((await runData(run_id)).metrics.map((m: any) => [m.key, m.value]));
@@ -161,7 +163,7 @@ describe("log-batch", () => {
     // Points linked to a model and dataset travel another way; they too come back exact.
     const linked = doubles.slice(0, 200).map((value, step) => ({ key: "linked", value, timestamp: 7, step, model_id: "m-none", dataset_name: "d", dataset_digest: "x" }));
     expect((await post("/runs/log-batch", { run_id, metrics: linked })).status).toBe(200);
-    const linkedHistory = (await get("/metrics/get-history", { run_id, metric_key: "linked" })).json.metrics.sort((a: any, b: any) => a.step - b.step);
+    const linkedHistory = await historyByStep(run_id, "linked");
     expect(linkedHistory.map((m: any) => m.value)).toEqual(doubles.slice(0, 200));
   });
 
